@@ -1,0 +1,46 @@
+package io.segline;
+
+import io.segline.cli.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code segline} command line: one verb per subcommand class in {@code io.segline.cli}. */
+@Command(name = "segline",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
+                + " Confluent wire format, diffusion segmentation.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println(commandLine.getColorScheme().errorText("segline: " + e.getMessage()));
+            return 1;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"segline " + (version == null ? "(development build)" : version)};
+        }
+    }
+}
