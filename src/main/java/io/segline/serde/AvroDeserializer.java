@@ -95,7 +95,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         String writerName = reader.writerName();
         T value;
         try {
-            value = reader.datumReader().read(null, decoder);
+            value = reader.datumReader().read(null, new BoundedDecoder(decoder));
         } catch (IOException | RuntimeException e) {
             throw new MalformedAvroPayloadException(topic, id, writerName,
                     "the body ends early or holds values the schema does not allow (" + e.getClass().getSimpleName()

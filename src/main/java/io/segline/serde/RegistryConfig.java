@@ -139,6 +139,9 @@ public record RegistryConfig(
     }
 
     private static URI parseUrl(String url) {
+        if (url.toLowerCase(Locale.ROOT).startsWith("mock:") && url.replaceFirst("(?i)^mock:(//)?", "").isBlank()) {
+            throw new ConfigException(URL + " mock:// needs a scope name, e.g. mock://unit-test");
+        }
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
