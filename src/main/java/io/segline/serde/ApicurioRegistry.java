@@ -85,6 +85,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         return port;
     }
 
+    /** Process id of the registry, for operators who need to find it. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Whether the registry process is still running. */
     public boolean isAlive() {
         return process.isAlive();

@@ -33,6 +33,26 @@ class ApicurioRegistryIT {
     }
 
     @Test
+    void shouldStopTheRegistryWhenTheJvmThatStartedItExits() throws Exception {
+        Process probe = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-D" + ApicurioRegistry.HOME_PROPERTY + "=" + ApicurioRegistry.locateDistribution(),
+                RegistryExitProbe.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(probe.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(probe.exitValue()).as(output).isZero();
+        long pid = Long.parseLong(output.lines().filter(l -> l.startsWith("pid=")).findFirst()
+                .orElseThrow(() -> new AssertionError("probe printed no pid: " + output)).substring(4));
+
+        // The hook waits for the registry to stop before the probe JVM exits.
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("registry process %d still alive after its parent JVM exited", pid).isFalse();
+    }
+
+    @Test
     void shouldSayHowToGetTheRegistryWhenItIsMissing(@TempDir Path empty) {
         assertThatThrownBy(() -> ApicurioRegistry.start(empty, Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalStateException.class)
