@@ -1,0 +1,219 @@
+package io.segline.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * segline's configuration: one immutable value, layered as command-line options over environment
+ * variables ({@code SEGLINE_*}) over a properties file over defaults.
+ *
+ * <p>Keys starting with {@code segline.} are segline's own (listed in {@link Keys}); every other key is
+ * handed unchanged to the Kafka clients and the serdes, so a client properties file with
+ * {@code bootstrap.servers}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*} and
+ * {@code schema.registry.*} works as it is.
+ *
+ * <p>Environment variables: {@code SEGLINE_BOOTSTRAP_SERVERS} and {@code SEGLINE_SCHEMA_REGISTRY_URL}
+ * set those two keys; {@code SEGLINE_KAFKA_<KEY>} sets a client key ({@code SEGLINE_KAFKA_SECURITY_PROTOCOL}
+ * is {@code security.protocol}); any other {@code SEGLINE_<KEY>} sets {@code segline.<key>}
+ * ({@code SEGLINE_MAX_INLINE_BYTES} is {@code segline.max.inline.bytes}). Underscores become dots.
+ */
+public record SeglineConfig(Map<String, String> values) {
+
+    /** segline's own keys and their defaults. */
+    public static final class Keys {
+        public static final String APPLICATION_ID = "segline.application.id";
+        public static final String TOPIC_PREFIX = "segline.topic.prefix";
+        public static final String TOPIC_IMAGES = "segline.topic.images";
+        public static final String TOPIC_MASKS = "segline.topic.masks";
+        public static final String TOPIC_QUALITY = "segline.topic.quality";
+        public static final String TOPIC_DLQ = "segline.topic.dlq";
+        public static final String MAX_INLINE_BYTES = "segline.max.inline.bytes";
+        public static final String MAX_RECORD_BYTES = "segline.max.record.bytes";
+        public static final String MAX_IMAGE_BYTES = "segline.max.image.bytes";
+        public static final String MAX_PIXELS = "segline.max.pixels";
+        public static final String MAX_CAPTION_CHARS = "segline.max.caption.chars";
+        public static final String CLAIM_CHECK_ROOTS = "segline.claim.check.roots";
+        public static final String ENRICHMENT = "segline.enrichment";
+        public static final String SEGMENTER = "segline.segmenter";
+        public static final String REFINER = "segline.refiner";
+        public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
+        public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
+        public static final String MAX_POLL_RECORDS = "segline.max.poll.records";
+
+        private Keys() {
+        }
+    }
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(Keys.APPLICATION_ID, "segline");
+        d.put(Keys.TOPIC_PREFIX, "segline.");
+        d.put(Keys.TOPIC_IMAGES, "images.v1");
+        d.put(Keys.TOPIC_MASKS, "masks.v1");
+        d.put(Keys.TOPIC_QUALITY, "quality.v1");
+        d.put(Keys.TOPIC_DLQ, "dlq.v1");
+        d.put(Keys.MAX_INLINE_BYTES, String.valueOf(4 * 1024 * 1024));
+        d.put(Keys.MAX_RECORD_BYTES, String.valueOf(8 * 1024 * 1024));
+        d.put(Keys.MAX_IMAGE_BYTES, String.valueOf(512L * 1024 * 1024));
+        d.put(Keys.MAX_PIXELS, String.valueOf(64_000_000));
+        d.put(Keys.MAX_CAPTION_CHARS, "20000");
+        d.put(Keys.CLAIM_CHECK_ROOTS, "");
+        d.put(Keys.ENRICHMENT, "none");
+        d.put(Keys.SEGMENTER, "baseline");
+        d.put(Keys.REFINER, "none");
+        d.put(Keys.OUTPUT_MAX_SIDE, "512");
+        d.put(Keys.COMMIT_INTERVAL_MS, "1000");
+        d.put(Keys.MAX_POLL_RECORDS, "8");
+        return Map.copyOf(d);
+    }
+
+    public SeglineConfig {
+        values = Map.copyOf(values);
+    }
+
+    /** Defaults only, plus the given overrides (tests, the embedded demo). */
+    public static SeglineConfig of(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+        merged.putAll(overrides);
+        return new SeglineConfig(merged);
+    }
+
+    /**
+     * Layers the sources: {@code options} over {@code env} over the properties {@code file} (may be
+     * null) over the defaults.
+     */
+    public static SeglineConfig load(Path file, Map<String, String> env, Map<String, String> options) {
+        Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+        if (file != null) {
+            merged.putAll(readProperties(file));
+        }
+        merged.putAll(fromEnvironment(env));
+        options.forEach((k, v) -> {
+            if (v != null) {
+                merged.put(k, v);
+            }
+        });
+        return new SeglineConfig(merged);
+    }
+
+    static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (!name.startsWith("SEGLINE_") || value == null) {
+                return;
+            }
+            String rest = name.substring("SEGLINE_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (rest.equals("bootstrap.servers") || rest.equals("schema.registry.url")) {
+                out.put(rest, value);
+            } else if (rest.startsWith("kafka.")) {
+                out.put(rest.substring("kafka.".length()), value);
+            } else if (!rest.isEmpty()) {
+                out.put("segline." + rest, value);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("Configuration file " + file + " does not exist or cannot be read");
+        }
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read configuration file " + file, e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(k -> out.put(k, props.getProperty(k).trim()));
+        return out;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    /** A required setting, with a message that says how to set it. */
+    public String require(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + " is not set: pass it as an option, in the --config file, or as SEGLINE_"
+                    + key.replace("segline.", "").replace('.', '_').toUpperCase(Locale.ROOT));
+        }
+        return value;
+    }
+
+    public long getLong(String key) {
+        String value = require(key);
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    public int getInt(String key) {
+        long value = getLong(key);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new ConfigException(key + " is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    public List<Path> getPaths(String key) {
+        List<Path> paths = new ArrayList<>();
+        String value = values.getOrDefault(key, "");
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                paths.add(Path.of(part.trim()));
+            }
+        }
+        return paths;
+    }
+
+    public String topic(String nameKey) {
+        return values.getOrDefault(Keys.TOPIC_PREFIX, "") + require(nameKey);
+    }
+
+    /** Every key that is not segline's own: the Kafka client and serde settings. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!k.startsWith("segline.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** A copy with more settings on top. */
+    public SeglineConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides);
+        return new SeglineConfig(merged);
+    }
+
+    /** Like the record's own, but never prints secrets. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((k, v) -> shown.put(k, k.matches(".*(password|secret|jaas|user\\.info|token).*") ? "[hidden]" : v));
+        return "SeglineConfig" + shown;
+    }
+}

@@ -1,0 +1,32 @@
+package io.segline.model;
+
+import io.segline.records.EnrichedCaption;
+import java.awt.image.BufferedImage;
+
+/**
+ * The segmentation stage: image plus enriched caption to per-class probabilities. An instance belongs
+ * to one stream thread (native models are not thread-safe) and is closed with it.
+ */
+public interface Segmenter extends AutoCloseable {
+
+    ClassProbabilities segment(BufferedImage image, EnrichedCaption caption);
+
+    /** The route, as configured ({@code segline.segmenter}): e.g. {@code baseline}. */
+    String name();
+
+    String modelName();
+
+    String modelVersion();
+
+    @Override
+    default void close() {
+    }
+
+    /** The segmenter a mode name selects. */
+    static Segmenter forMode(String mode) {
+        if ("baseline".equals(mode)) {
+            return new BaselineSegmenter();
+        }
+        throw new IllegalArgumentException("Unknown segmenter '" + mode + "'; available: baseline");
+    }
+}

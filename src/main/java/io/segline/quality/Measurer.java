@@ -1,0 +1,145 @@
+package io.segline.quality;
+
+import io.segline.model.ClassProbabilities;
+import io.segline.records.ClassMask;
+import io.segline.records.CocoRle;
+import io.segline.records.QualityReport;
+import io.segline.records.RefinementSummary;
+import io.segline.records.SegmentationResult;
+import io.segline.records.Verdict;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measure stage: turns final probabilities into the published {@link SegmentationResult} (label map
+ * at the output size, COCO RLE and statistics per class) and the {@link QualityReport} (confidence,
+ * symmetry, verdict). Capture QC and ground-truth metrics are not computed by this stage yet; their
+ * fields stay null.
+ */
+public final class Measurer {
+    public static final List<String> CLASS_NAMES = List.of("background", "figure", "halo", "backlight", "lotus");
+
+    /** Below this mean confidence a result is a FAIL; below {@link #WARN_CONFIDENCE} a WARN. */
+    static final double FAIL_CONFIDENCE = 0.35;
+    static final double WARN_CONFIDENCE = 0.55;
+
+    private final int outputMaxSide;
+    private final long maxResultBytes;
+
+    public Measurer(int outputMaxSide, long maxResultBytes) {
+        this.outputMaxSide = outputMaxSide;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    /** Both outputs of one image. */
+    public record Measured(SegmentationResult result, QualityReport report) {
+    }
+
+    /** Everything the measure stage needs about one image. */
+    public record Input(String imageId, String lineId, int imageWidth, int imageHeight, ClassProbabilities probabilities,
+            RefinementSummary refinement, String captionEnrichment, String segmenter, String modelName, String modelVersion,
+            Map<String, Double> stageMillis) {
+    }
+
+    public Measured measure(Input in) {
+        double scale = Math.min(1.0, (double) outputMaxSide / Math.max(in.imageWidth(), in.imageHeight()));
+        int w = Math.max(1, (int) Math.round(in.imageWidth() * scale));
+        int h = Math.max(1, (int) Math.round(in.imageHeight() * scale));
+        ClassProbabilities p = in.probabilities().resize(w, h);
+        byte[] labels = p.labels();
+        float[] confidence = p.confidence();
+
+        long[] area = new long[CLASS_NAMES.size()];
+        double[] confidenceSum = new double[CLASS_NAMES.size()];
+        double totalConfidence = 0;
+        for (int i = 0; i < labels.length; i++) {
+            area[labels[i]]++;
+            confidenceSum[labels[i]] += confidence[i];
+            totalConfidence += confidence[i];
+        }
+        List<ClassMask> classes = new ArrayList<>();
+        for (int c = 0; c < CLASS_NAMES.size(); c++) {
+            classes.add(ClassMask.newBuilder()
+                    .setClassIndex(c)
+                    .setClassName(CLASS_NAMES.get(c))
+                    .setRle(CocoRle.newBuilder().setSize(List.of(h, w)).setCounts(MaskEncoding.cocoRle(labels, w, h, c)).build())
+                    .setAreaFraction((double) area[c] / labels.length)
+                    .setMeanConfidence(area[c] == 0 ? 0 : confidenceSum[c] / area[c])
+                    .build());
+        }
+        double meanConfidence = totalConfidence / labels.length;
+        byte[] png = MaskEncoding.labelMapPng(labels, w, h);
+        long approximateSize = png.length + classes.stream().mapToLong(m -> 5L * m.getRle().getCounts().size()).sum() + 4096;
+        if (approximateSize > maxResultBytes) {
+            throw new ResultTooLargeException("The segmentation result of image " + in.imageId() + " would take about "
+                    + approximateSize + " bytes, more than segline.max.record.bytes=" + maxResultBytes
+                    + ": lower segline.output.max.side or raise the record size limits together");
+        }
+        Instant now = Instant.now();
+        SegmentationResult result = SegmentationResult.newBuilder()
+                .setImageId(in.imageId())
+                .setLineId(in.lineId())
+                .setClassNames(CLASS_NAMES)
+                .setWidth(w)
+                .setHeight(h)
+                .setLabelMapPng(ByteBuffer.wrap(png))
+                .setClasses(classes)
+                .setMeanConfidence(meanConfidence)
+                .setRefinement(in.refinement())
+                .setCaptionEnrichment(in.captionEnrichment())
+                .setSegmenter(in.segmenter())
+                .setModelName(in.modelName())
+                .setModelVersion(in.modelVersion())
+                .setStageMillis(in.stageMillis())
+                .setProducedAt(now)
+                .build();
+
+        List<String> reasons = new ArrayList<>();
+        Verdict verdict = Verdict.PASS;
+        if (meanConfidence < FAIL_CONFIDENCE) {
+            verdict = Verdict.FAIL;
+            reasons.add(String.format("mean segmentation confidence %.2f is below %.2f", meanConfidence, FAIL_CONFIDENCE));
+        } else if (meanConfidence < WARN_CONFIDENCE) {
+            verdict = Verdict.WARN;
+            reasons.add(String.format("mean segmentation confidence %.2f is below %.2f", meanConfidence, WARN_CONFIDENCE));
+        }
+        if (area[1] == 0) {
+            verdict = Verdict.FAIL;
+            reasons.add("no figure was found");
+        }
+        QualityReport report = QualityReport.newBuilder()
+                .setImageId(in.imageId())
+                .setLineId(in.lineId())
+                .setVerdict(verdict)
+                .setReasons(reasons)
+                .setSegmentationConfidence(meanConfidence)
+                .setSymmetryScore(symmetry(labels, w, h))
+                .setRefinementDelta(in.refinement() == null ? null : in.refinement().getChangedPixelFraction())
+                .setCaptureQc(null)
+                .setGroundTruth(null)
+                .setMeasuredAt(now)
+                .build();
+        return new Measured(result, report);
+    }
+
+    /** Fraction of non-background pixels whose label equals the label of their mirror about the vertical centre line. */
+    static double symmetry(byte[] labels, int w, int h) {
+        long foreground = 0;
+        long agree = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                byte label = labels[y * w + x];
+                if (label != 0) {
+                    foreground++;
+                    if (labels[y * w + (w - 1 - x)] == label) {
+                        agree++;
+                    }
+                }
+            }
+        }
+        return foreground == 0 ? 0 : (double) agree / foreground;
+    }
+}

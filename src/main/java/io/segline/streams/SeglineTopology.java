@@ -1,0 +1,78 @@
+package io.segline.streams;
+
+import io.segline.caption.CaptionEnricher;
+import io.segline.config.SeglineConfig;
+import io.segline.config.SeglineConfig.Keys;
+import io.segline.model.Segmenter;
+import io.segline.quality.Measurer;
+import io.segline.refine.Refiner;
+import io.segline.streams.internals.InFlight;
+import io.segline.streams.internals.StageNames;
+import io.segline.streams.internals.StageProcessors;
+import io.segline.validate.ImageValidator;
+import io.segline.validate.ValidationLimits;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The line as a Kafka Streams topology: validate, enrich, segment, refine, measure, then one record to
+ * the masks topic and one to the quality topic per input. Failures leave through the exception
+ * handlers to the dead-letter topic ({@link StreamsRunner#streamsProperties}).
+ */
+public final class SeglineTopology {
+    private SeglineTopology() {
+    }
+
+    /** The stages, created per stream thread from their suppliers. */
+    public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
+            Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer) {
+
+        /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
+        public static Stages from(SeglineConfig config) {
+            ValidationLimits limits = ValidationLimits.from(config);
+            String enrichment = config.require(Keys.ENRICHMENT);
+            String segmenter = config.require(Keys.SEGMENTER);
+            String refiner = config.require(Keys.REFINER);
+            CaptionEnricher.forMode(enrichment);
+            Segmenter.forMode(segmenter).close();
+            Refiner.forMode(refiner);
+            int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
+            long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
+            return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.forMode(enrichment),
+                    () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
+                    () -> new Measurer(outputMaxSide, maxRecordBytes));
+        }
+    }
+
+    /** The topology for the configured stages. Pure: no I/O. */
+    public static Topology build(Topics topics, SeglineConfig config) {
+        return build(topics, Stages.from(config));
+    }
+
+    /** The topology with the given stages (tests swap stages here). */
+    public static Topology build(Topics topics, Stages stages) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, InFlight> measured = builder
+                .stream(topics.images().name(), Consumed.with(topics.images().keySerde(), topics.images().valueSerde())
+                        .withName(StageNames.SOURCE))
+                .processValues(StageProcessors.validate(stages.validator()), Named.as(StageNames.VALIDATE))
+                .processValues(StageProcessors.enrich(stages.enricher()), Named.as(StageNames.ENRICH))
+                .processValues(StageProcessors.segment(stages.segmenter()), Named.as(StageNames.SEGMENT))
+                .processValues(StageProcessors.refine(stages.refiner()), Named.as(StageNames.REFINE))
+                .processValues(StageProcessors.measure(stages.measurer()), Named.as(StageNames.MEASURE))
+                // Outputs are keyed by imageId even when a producer used another key; nothing stateful follows.
+                .selectKey((key, item) -> item.result().getImageId(), Named.as(StageNames.KEY_BY_IMAGE));
+        measured.mapValues(InFlight::result, Named.as(StageNames.TO_MASKS))
+                .to(topics.masks().name(), Produced.with(topics.masks().keySerde(), topics.masks().valueSerde())
+                        .withName(StageNames.MASKS_SINK));
+        measured.mapValues(InFlight::report, Named.as(StageNames.TO_QUALITY))
+                .to(topics.quality().name(), Produced.with(topics.quality().keySerde(), topics.quality().valueSerde())
+                        .withName(StageNames.QUALITY_SINK));
+        return builder.build();
+    }
+}

@@ -1,0 +1,117 @@
+package io.segline.streams.internals;
+
+import io.segline.serde.SchemaRegistryException.RegistryUnavailableException;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exception handlers that turn every bad input into exactly one dead letter. Kafka Streams sends the
+ * returned dead-letter records with the task's producer, so under exactly-once they commit in the same
+ * transaction as the offsets. An unreachable schema registry is an outage, not bad data: those errors
+ * fail the client loudly instead of dead-lettering records that are fine.
+ */
+public final class DeadLetterHandlers {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
+
+    private DeadLetterHandlers() {
+    }
+
+    static boolean isOutage(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records that cannot be deserialized (bad magic byte, unknown schema id, corrupt body, foreign schema). */
+    public static final class Deserialization implements DeserializationExceptionHandler {
+        private DeadLetterRecords letters;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            letters = DeadLetterRecords.fromConfig(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+            if (isOutage(exception)) {
+                log.error("Schema registry unavailable while reading {}-{}@{}: stopping", record.topic(), record.partition(),
+                        record.offset(), exception);
+                return Response.fail();
+            }
+            log.warn("Dead-lettering undeserializable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    exception.getMessage());
+            return Response.resume(List.of(letters.record(record.key(), record.value(), record.topic(), record.partition(),
+                    record.offset(), StageNames.DESERIALIZE, exception)));
+        }
+    }
+
+    /** A stage that threw: validation refusals and failures of enrichment, segmentation, refinement or measuring. */
+    public static final class Processing implements ProcessingExceptionHandler {
+        private DeadLetterRecords letters;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            letters = DeadLetterRecords.fromConfig(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (isOutage(exception)) {
+                log.error("Schema registry unavailable in {}: stopping", context.processorNodeId(), exception);
+                return Response.fail();
+            }
+            log.warn("Dead-lettering {}-{}@{} from stage {}: {}", context.topic(), context.partition(), context.offset(),
+                    context.processorNodeId(), exception.getMessage());
+            return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
+                    context.partition(), context.offset(), context.processorNodeId(), exception)));
+        }
+    }
+
+    /** Results the producer cannot send (too large, or not serializable). */
+    public static final class Production implements ProductionExceptionHandler {
+        private DeadLetterRecords letters;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            letters = DeadLetterRecords.fromConfig(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (!(exception instanceof RecordTooLargeException) || letters.topic().equals(record.topic())) {
+                // Anything else (or a dead letter that does not fit) is not a property of one input: stop loudly.
+                return Response.fail();
+            }
+            return deadLetter(context, record, exception);
+        }
+
+        @Override
+        public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+                SerializationExceptionOrigin origin) {
+            if (isOutage(exception) || letters.topic().equals(record.topic())) {
+                return Response.fail();
+            }
+            return deadLetter(context, record, exception);
+        }
+
+        private Response deadLetter(ErrorHandlerContext context, ProducerRecord<?, ?> record, Exception exception) {
+            log.warn("Dead-lettering the input of a result for {} that could not be produced: {}", record.topic(),
+                    exception.getMessage());
+            return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
+                    context.partition(), context.offset(), StageNames.PRODUCE, exception)));
+        }
+    }
+}

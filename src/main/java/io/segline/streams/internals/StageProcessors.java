@@ -1,0 +1,175 @@
+package io.segline.streams.internals;
+
+import io.segline.caption.CaptionEnricher;
+import io.segline.model.Segmenter;
+import io.segline.quality.Measurer;
+import io.segline.records.ImageCaptured;
+import io.segline.refine.Refiner;
+import io.segline.validate.ImageValidator;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * The stage processors. Each stage instance is created in {@code init}, on the stream thread that
+ * uses it, and closed with the processor; a stage that throws sends the record to the dead-letter
+ * topic through the processing exception handler, which records the stage by processor name.
+ */
+public final class StageProcessors {
+    private StageProcessors() {
+    }
+
+    public static FixedKeyProcessorSupplier<String, ImageCaptured, InFlight> validate(Supplier<ImageValidator> validator) {
+        return () -> new FixedKeyProcessor<>() {
+            private FixedKeyProcessorContext<String, InFlight> context;
+            private ImageValidator stage;
+
+            @Override
+            public void init(FixedKeyProcessorContext<String, InFlight> context) {
+                this.context = context;
+                this.stage = validator.get();
+            }
+
+            @Override
+            public void process(FixedKeyRecord<String, ImageCaptured> record) {
+                long t0 = System.nanoTime();
+                ImageValidator.Decoded decoded = stage.validate(record.value());
+                InFlight item = new InFlight(record.value());
+                item.image = decoded.image();
+                item.timed(StageNames.VALIDATE, t0);
+                context.forward(record.withValue(item));
+            }
+        };
+    }
+
+    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> enrich(Supplier<CaptionEnricher> enricher) {
+        return () -> new Stage() {
+            private CaptionEnricher stage;
+
+            @Override
+            void start() {
+                stage = enricher.get();
+            }
+
+            @Override
+            void apply(InFlight item) {
+                item.caption = stage.enrich(item.event);
+            }
+
+            @Override
+            String name() {
+                return StageNames.ENRICH;
+            }
+        };
+    }
+
+    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> segment(Supplier<Segmenter> segmenter) {
+        return () -> new Stage() {
+            private Segmenter stage;
+
+            @Override
+            void start() {
+                stage = segmenter.get();
+            }
+
+            @Override
+            void apply(InFlight item) {
+                item.coarse = stage.segment(item.image, item.caption);
+                item.segmenter = stage.name();
+                item.modelName = stage.modelName();
+                item.modelVersion = stage.modelVersion();
+            }
+
+            @Override
+            String name() {
+                return StageNames.SEGMENT;
+            }
+
+            @Override
+            public void close() {
+                if (stage != null) {
+                    stage.close();
+                }
+            }
+        };
+    }
+
+    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> refine(Supplier<Refiner> refiner) {
+        return () -> new Stage() {
+            private Refiner stage;
+
+            @Override
+            void start() {
+                stage = refiner.get();
+            }
+
+            @Override
+            void apply(InFlight item) {
+                Refiner.Refined refined = stage.refine(item.image, item.coarse, item.caption);
+                item.refined = refined.probabilities();
+                item.refinement = refined.summary();
+            }
+
+            @Override
+            String name() {
+                return StageNames.REFINE;
+            }
+        };
+    }
+
+    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> measure(Supplier<Measurer> measurer) {
+        return () -> new Stage() {
+            private Measurer stage;
+
+            @Override
+            void start() {
+                stage = measurer.get();
+            }
+
+            @Override
+            void apply(InFlight item) {
+                Measurer.Measured measured = stage.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
+                        item.image.getWidth(), item.image.getHeight(), item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
+                        item.modelName, item.modelVersion, item.stageMillis));
+                item.result = measured.result();
+                item.report = measured.report();
+                item.image = null;
+            }
+
+            @Override
+            String name() {
+                return StageNames.MEASURE;
+            }
+        };
+    }
+
+    /** A stage that changes the in-flight item and passes it on, timing itself. */
+    private abstract static class Stage implements FixedKeyProcessor<String, InFlight, InFlight> {
+        private FixedKeyProcessorContext<String, InFlight> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, InFlight> context) {
+            this.context = context;
+            start();
+        }
+
+        abstract void start();
+
+        abstract void apply(InFlight item);
+
+        abstract String name();
+
+        @Override
+        public void process(FixedKeyRecord<String, InFlight> record) {
+            long t0 = System.nanoTime();
+            apply(record.value());
+            // The measure stage builds the result that carries the timings, so it cannot include its own.
+            if (!StageNames.MEASURE.equals(name())) {
+                record.value().timed(name(), t0);
+            }
+            context.forward(record);
+        }
+    }
+}
