@@ -1,6 +1,10 @@
 package io.segline;
 
 import io.segline.cli.DemoCommand;
+import io.segline.cli.ProduceCommand;
+import io.segline.cli.RunCommand;
+import io.segline.cli.SubscribeCommand;
+import io.segline.cli.TopicsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,91 +1,216 @@
 package io.segline.cli;
 
-import io.segline.records.SampleRecords;
-import io.segline.records.SampleRecords.Sample;
+import io.segline.config.SeglineConfig;
+import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.SimpleThangkaGenerator;
+import io.segline.dataset.SimpleThangkaGenerator.Painting;
+import io.segline.quality.MaskEncoding;
 import io.segline.serde.ApicurioRegistry;
-import io.segline.serde.AvroDeserializer;
-import io.segline.serde.AvroSerializer;
-import io.segline.serde.RegistryConfig;
-import io.segline.serde.SchemaRegistryClient;
-import io.segline.serde.SchemaRegistryClients;
-import io.segline.serde.SubjectNames;
-import io.segline.serde.WireFormat;
+import io.segline.streams.EmbeddedKafka;
+import io.segline.streams.StreamsRunner;
+import io.segline.streams.TopicAdmin;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.avro.specific.SpecificRecord;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The embedded demo. It starts a real schema registry (Apicurio, in memory, on 127.0.0.1), writes one
- * record of every segline record type in the Confluent wire format, reads each back and shows what
- * went over the wire.
+ * The embedded demo: a real Kafka broker (KRaft, in this JVM), a real schema registry (child process),
+ * the whole line, synthetic captures in, masks and overlays out.
  */
-@Command(name = "demo",
-        mixinStandardHelpOptions = true,
-        description = {
-                "Runs segline's embedded demo with nothing to install: starts a real schema registry"
-                        + " (Apicurio Registry, in-memory, bound to 127.0.0.1), registers the schema of every segline"
-                        + " record type under its topic's subject, writes a sample record of each in the Confluent"
-                        + " wire format and reads it back.",
-                "The streaming line itself (broker and topology) is not part of this build yet."})
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the whole line on this machine with nothing to install: starts a Kafka broker (KRaft,"
+                + " in-process, localhost) and a schema registry (Apicurio, in-memory, 127.0.0.1), creates the topics,"
+                + " starts the line, produces synthetic Thangka-like paintings with captions and ground-truth masks,"
+                + " subscribes to the results and writes them to --out:",
+                "  dataset/            the generated paintings (images/, masks/, captions.jsonl)",
+                "  masks/<id>.png      label maps (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus)",
+                "  overlays/<id>.png   paintings with the classes painted over them",
+                "  results.jsonl       one line per image: classes, confidence, verdict, latency",
+                "Segmentation uses the configured segmenter (default: the classical baseline)."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Use this Confluent-API schema registry (http(s)://..., or mock://NAME for an in-memory one)"
-                    + " instead of starting one.")
-    String registryUrl;
+    @Option(names = {"-n", "--count"}, defaultValue = "12", description = "How many paintings to produce (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "demo-out", paramLabel = "DIR",
+            description = "Folder for the dataset, masks, overlays and results.jsonl (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the painting generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--keep-running", description = "Keep broker, registry and line running after the results, with a kcat"
+            + " command to look at the topics, until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up if the results have not all arrived after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting for the line, e.g. --set segline.segmenter=baseline.")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        ApicurioRegistry started = null;
+    public Integer call() throws Exception {
+        if (count < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        stdout.printf("segline demo: %d synthetic paintings through a real Kafka broker and schema registry%n", count);
+        stdout.println("Starting Kafka (KRaft, in-process) and the schema registry (Apicurio, in-memory) ...");
+        stdout.flush();
+        SeglineConfig defaults = SeglineConfig.of(settings);
+        int maxMessage = defaults.getInt(Keys.MAX_RECORD_BYTES) + 2 * 1024 * 1024;
+        CompletableFuture<ApicurioRegistry> registryStart = CompletableFuture.supplyAsync(ApicurioRegistry::start);
+        List<AutoCloseable> resources = new ArrayList<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "segline-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            String url = registryUrl;
-            if (url == null) {
-                out.println("Starting a schema registry (Apicurio Registry, in-memory, 127.0.0.1) ...");
-                out.flush();
-                long t0 = System.nanoTime();
-                started = ApicurioRegistry.start();
-                url = started.url();
-                out.printf("Registry ready at %s after %.1f s%n%n", url, (System.nanoTime() - t0) / 1e9);
+            EmbeddedKafka kafka = EmbeddedKafka.start(maxMessage);
+            resources.add(kafka);
+            ApicurioRegistry registry = registryStart.join();
+            resources.add(registry);
+            Path stateDir = Files.createTempDirectory("segline-demo-state-");
+            SeglineConfig config = defaults.with(Map.of(
+                    SeglineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    SeglineConfig.SCHEMA_REGISTRY_URL, registry.url(),
+                    Keys.APPLICATION_ID, "segline-demo",
+                    Keys.COMMIT_INTERVAL_MS, settings.getOrDefault(Keys.COMMIT_INTERVAL_MS, "500"),
+                    "state.dir", stateDir.toString()));
+            stdout.printf("Kafka at %s, registry at %s (%.1f s)%n", kafka.bootstrapServers(), registry.url(), seconds(t0));
+            TopicAdmin.createTopics(config, 2, (short) 1);
+
+            StreamsRunner line = new StreamsRunner(config);
+            resources.add(line);
+            line.start();
+            awaitRunning(line);
+            stdout.printf("Line running (segmenter %s, caption enrichment %s, refiner %s)%n",
+                    config.require(Keys.SEGMENTER), config.require(Keys.ENRICHMENT), config.require(Keys.REFINER));
+
+            Path dataset = writeDataset(out.resolve("dataset"));
+            try (CaptureProducer producer = new CaptureProducer(config)) {
+                for (io.segline.dataset.DatasetFolder.Entry entry : io.segline.dataset.DatasetFolder.read(dataset)) {
+                    producer.send(producer.capture(entry.id(), entry.image(), entry.caption(), "demo-line", "demo-scanner",
+                            entry.mask().orElse(null)));
+                }
+                producer.flush();
             }
-            RegistryConfig config = RegistryConfig.forUrl(url);
-            SchemaRegistryClient client = SchemaRegistryClients.create(config);
-            out.printf("%-20s %-24s %-32s %4s %7s  %s%n", "record", "topic", "subject", "id", "bytes", "read back");
-            int failures = 0;
-            for (Sample sample : SampleRecords.all()) {
-                failures += roundTrip(sample, client, config, out) ? 0 : 1;
+            stdout.printf("Produced %d captures to %s; waiting for the results ...%n", count, config.topic(Keys.TOPIC_IMAGES));
+            stdout.flush();
+
+            long deadline = System.nanoTime() + timeout.toNanos();
+            ResultSubscriber.Summary summary;
+            try (ResultSubscriber subscriber = new ResultSubscriber(config, out, true)) {
+                summary = subscriber.run(count, true, () -> interrupted.get() || System.nanoTime() > deadline, line1 -> { });
             }
-            out.println();
-            out.println("Each value is framed as magic byte 0 + 4-byte schema id + Avro binary (the Confluent wire"
-                    + " format), so any Confluent-compatible client reads it with the same registry.");
-            return failures == 0 ? 0 : 1;
+            printTable(stdout, summary);
+            int done = summary.results().size();
+            stdout.printf("%n%d of %d images segmented, %d dead letter(s), in %.1f s. Masks, overlays and results.jsonl are in %s%n",
+                    done, count, summary.deadLetters().size(), seconds(t0), out.toAbsolutePath());
+            if (keepRunning && !interrupted.get()) {
+                stdout.printf("%nThe line keeps running; look at it with kcat while it does:%n"
+                        + "  kcat -b %s -L%n"
+                        + "  kcat -b %s -C -t %s -s value=avro -r %s -e -f '%%k %%s\\n'%n"
+                        + "Press Ctrl-C to stop.%n", kafka.bootstrapServers(), kafka.bootstrapServers(),
+                        config.topic(Keys.TOPIC_QUALITY), registry.url());
+                stdout.flush();
+                while (!interrupted.get() && line.state() != KafkaStreams.State.ERROR) {
+                    Thread.sleep(200);
+                }
+            }
+            return done == count ? 0 : 1;
         } finally {
-            if (started != null) {
-                started.close();
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception e) {
+                    spec.commandLine().getErr().println("segline: while stopping: " + e.getMessage());
+                }
+            }
+            if (!registryStart.isDone()) {
+                registryStart.thenAccept(ApicurioRegistry::close);
+            }
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already stopping.
             }
         }
     }
 
-    private static boolean roundTrip(Sample sample, SchemaRegistryClient client, RegistryConfig config, PrintWriter out) {
-        SpecificRecord record = sample.record();
-        @SuppressWarnings("unchecked")
-        Class<SpecificRecord> type = (Class<SpecificRecord>) record.getClass();
-        byte[] bytes;
-        try (AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(client, config, false);
-                AvroDeserializer<SpecificRecord> deserializer = AvroDeserializer.specific(type).withClient(client)) {
-            bytes = serializer.serialize(sample.topic(), record);
-            Object back = deserializer.deserialize(sample.topic(), bytes);
-            boolean same = record.equals(back);
-            out.printf("%-20s %-24s %-32s %4d %7d  %s%n", record.getSchema().getName(), sample.topic(),
-                    SubjectNames.topicNameStrategy(sample.topic(), false), WireFormat.schemaId(sample.topic(), bytes),
-                    bytes.length, same ? "identical" : "DIFFERENT");
-            return same;
+    private Path writeDataset(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(dir.resolve("masks"));
+        SimpleThangkaGenerator generator = new SimpleThangkaGenerator(240, 320);
+        StringBuilder captions = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            String id = String.format("thangka-%04d", i);
+            Painting painting = generator.generate(id, seed * 1_000_003L + i);
+            ImageIO.write(painting.image(), "png", dir.resolve("images").resolve(id + ".png").toFile());
+            Files.write(dir.resolve("masks").resolve(id + ".png"), MaskEncoding.labelMapPng(painting.labels(), 240, 320));
+            captions.append(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                    .put("id", id).put("caption", painting.caption()).put("lineId", "demo-line")).append('\n');
         }
+        Files.writeString(dir.resolve("captions.jsonl"), captions, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("classes.json"), "[\"background\",\"figure\",\"halo\",\"backlight\",\"lotus\"]\n");
+        return dir;
+    }
+
+    private static void awaitRunning(StreamsRunner line) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (line.state() != KafkaStreams.State.RUNNING) {
+            if (line.state() == KafkaStreams.State.ERROR || System.nanoTime() > deadline) {
+                throw new IllegalStateException("The line did not start (state " + line.state() + "); see the log above");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void printTable(PrintWriter out, ResultSubscriber.Summary summary) {
+        out.println();
+        out.printf("%-14s %8s %7s %7s %9s %7s  %5s  %-5s %8s%n", "image", "figure", "halo", "backlt", "lotus", "bg", "conf", "verdict", "latency");
+        for (ResultSubscriber.Row row : summary.results()) {
+            Map<String, Double> a = row.areaFractions();
+            out.printf("%-14s %7.1f%% %6.1f%% %6.1f%% %8.1f%% %6.1f%%  %5.2f  %-7s %6s ms%n", row.imageId(),
+                    100 * a.getOrDefault("figure", 0.0), 100 * a.getOrDefault("halo", 0.0), 100 * a.getOrDefault("backlight", 0.0),
+                    100 * a.getOrDefault("lotus", 0.0), 100 * a.getOrDefault("background", 0.0), row.meanConfidence(),
+                    row.verdict(), row.latencyMs() == null ? "?" : row.latencyMs().toString());
+        }
+        for (io.segline.records.DeadLetter letter : summary.deadLetters()) {
+            out.printf("%-14s DEAD LETTER at %s: %s%n", letter.getImageId(), letter.getStage(), letter.getMessage());
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
     }
 }

@@ -11,8 +11,11 @@ import io.segline.streams.internals.StageNames;
 import io.segline.streams.internals.StageProcessors;
 import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -25,6 +28,12 @@ import org.apache.kafka.streams.kstream.Produced;
  * handlers to the dead-letter topic ({@link StreamsRunner#streamsProperties}).
  */
 public final class SeglineTopology {
+    /** Only what building the topology reads; the running instance's settings come from {@link StreamsRunner}. */
+    private static final Map<String, Object> TOPOLOGY_DEFAULTS = Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG, "segline",
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+
     private SeglineTopology() {
     }
 
@@ -56,7 +65,7 @@ public final class SeglineTopology {
 
     /** The topology with the given stages (tests swap stages here). */
     public static Topology build(Topics topics, Stages stages) {
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
         KStream<String, InFlight> measured = builder
                 .stream(topics.images().name(), Consumed.with(topics.images().keySerde(), topics.images().valueSerde())
                         .withName(StageNames.SOURCE))

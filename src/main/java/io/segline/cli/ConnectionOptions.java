@@ -1,0 +1,46 @@
+package io.segline.cli;
+
+import io.segline.config.SeglineConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import picocli.CommandLine.Option;
+
+/** The options every verb that talks to a cluster shares: where the cluster and registry are, and overrides. */
+public final class ConnectionOptions {
+    /** The process environment; tests replace it. */
+    static Supplier<Map<String, String>> environment = System::getenv;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file: segline.* settings and any Kafka client or schema.registry.* setting"
+                    + " (security.protocol, sasl.*, ssl.*, basic.auth.*). Options and SEGLINE_* environment variables win over it.")
+    Path configFile;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (or SEGLINE_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = {"-r", "--schema-registry-url"}, paramLabel = "URL",
+            description = "Confluent-API schema registry URL(s), comma-separated (or SEGLINE_SCHEMA_REGISTRY_URL).")
+    String registryUrl;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any setting, e.g. --set segline.max.inline.bytes=8388608 --set security.protocol=SASL_SSL. Repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** The layered configuration: these options over SEGLINE_* variables over the file over defaults. */
+    public SeglineConfig config() {
+        Map<String, String> options = new LinkedHashMap<>(settings);
+        if (bootstrapServers != null) {
+            options.put(SeglineConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        if (registryUrl != null) {
+            options.put(SeglineConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        }
+        SeglineConfig config = SeglineConfig.load(configFile, environment.get(), options);
+        config.require(SeglineConfig.BOOTSTRAP_SERVERS);
+        config.require(SeglineConfig.SCHEMA_REGISTRY_URL);
+        return config;
+    }
+}

@@ -1,0 +1,63 @@
+package io.segline.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Writes the line's results to a folder. */
+@Command(name = "subscribe", mixinStandardHelpOptions = true,
+        description = {"Reads masks, quality reports and dead letters (committed transactions only) and writes them to a folder:",
+                "  masks/<id>.png      label map, pixel value = class index (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus)",
+                "  overlays/<id>.png   the capture with the classes painted over it (when the capture is readable)",
+                "  results.jsonl       one JSON object per image: classes, confidence, verdict, latency",
+                "  dead-letters.jsonl  one JSON object per refused record, with the reason",
+                "Without --follow it stops once it has read what was there when it started."})
+public final class SubscribeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true, description = "Folder to write to (created if missing).")
+    Path out;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep reading new results until Ctrl-C.")
+    boolean follow;
+
+    @Option(names = "--from-beginning", description = "Start at the oldest retained records instead of the newest.")
+    boolean fromBeginning;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "0",
+            description = "Stop after this many images (results plus dead letters); 0 for no limit (default).")
+    int count;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread hook = new Thread(() -> stop.set(true), "segline-subscribe-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (ResultSubscriber subscriber = new ResultSubscriber(connection.config(), out, fromBeginning)) {
+            ResultSubscriber.Summary summary = subscriber.run(count, follow || count > 0, stop::get, line -> {
+                stdout.println(line);
+                stdout.flush();
+            });
+            stdout.printf("%d result(s), %d dead letter(s) written to %s%n", summary.results().size(),
+                    summary.deadLetters().size(), out);
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down.
+            }
+        }
+    }
+}
