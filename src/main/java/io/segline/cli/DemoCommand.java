@@ -138,9 +138,11 @@ public final class DemoCommand implements Callable<Integer> {
             if (keepRunning && !interrupted.get()) {
                 stdout.printf("%nThe line keeps running; look at it with kcat while it does:%n"
                         + "  kcat -b %s -L%n"
-                        + "  kcat -b %s -C -t %s -s value=avro -r %s -e -f '%%k %%s\\n'%n"
+                        + "  kcat -b %s -C -t %s -e -f '%%t [%%p] @%%o key %%k: %%S bytes (Confluent Avro)\\n'%n"
+                        + "Schemas are at %s/subjects; produce more with%n"
+                        + "  ./segline produce -b %s -r %s --dataset %s%n"
                         + "Press Ctrl-C to stop.%n", kafka.bootstrapServers(), kafka.bootstrapServers(),
-                        config.topic(Keys.TOPIC_QUALITY), registry.url());
+                        config.topic(Keys.TOPIC_MASKS), registry.url(), kafka.bootstrapServers(), registry.url(), dataset);
                 stdout.flush();
                 while (!interrupted.get() && line.state() != KafkaStreams.State.ERROR) {
                     Thread.sleep(200);

@@ -42,7 +42,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .build();
-            cluster.format();
+            // Formatting prints its bootstrap metadata to standard output; that is noise for a CLI user.
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
