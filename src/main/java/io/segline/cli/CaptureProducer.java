@@ -75,6 +75,11 @@ public final class CaptureProducer implements AutoCloseable {
         return producer.send(new ProducerRecord<>(topic, capture.getImageId(), capture));
     }
 
+    /** Sends and reports the outcome (null on success) from the producer's I/O thread. */
+    public void send(ImageCaptured capture, java.util.function.Consumer<Exception> outcome) {
+        producer.send(new ProducerRecord<>(topic, capture.getImageId(), capture), (metadata, error) -> outcome.accept(error));
+    }
+
     public String topic() {
         return topic;
     }

@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,45 +63,44 @@ public final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<ImageCaptured> captures = new ArrayList<>();
-        int inline = 0;
-        try (CaptureProducer producer = new CaptureProducer(connection.config())) {
-            if (source.dataset != null) {
-                for (DatasetFolder.Entry entry : DatasetFolder.read(source.dataset)) {
-                    captures.add(producer.capture(entry.id(), entry.image(), entry.caption(), entry.lineId().orElse(lineId),
-                            scannerId, entry.mask().orElse(null)));
-                }
-            } else {
-                for (Path image : source.images) {
-                    String name = image.getFileName().toString();
-                    String id = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-                    captures.add(producer.capture(id, image, caption, lineId, scannerId, null));
-                }
+        List<Item> items = new ArrayList<>();
+        if (source.dataset != null) {
+            for (DatasetFolder.Entry entry : DatasetFolder.read(source.dataset)) {
+                items.add(new Item(entry.id(), entry.image(), entry.caption(), entry.lineId().orElse(lineId), entry.mask().orElse(null)));
             }
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(captures.size())
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(noProgress ? new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { })
-                            : new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-                for (ImageCaptured capture : captures) {
-                    sent.add(producer.send(capture));
-                    inline += capture.getImage() instanceof InlineImage ? 1 : 0;
-                    bar.step();
-                }
-                producer.flush();
+        } else {
+            for (Path image : source.images) {
+                String name = image.getFileName().toString();
+                String id = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+                items.add(new Item(id, image, caption, lineId, null));
             }
-            int failed = 0;
-            for (int i = 0; i < sent.size(); i++) {
-                try {
-                    sent.get(i).get();
-                } catch (ExecutionException e) {
-                    failed++;
-                    spec.commandLine().getErr().println("segline: could not produce " + captures.get(i).getImageId() + ": "
-                            + e.getCause().getMessage());
-                }
-            }
-            out.printf("Produced %d capture(s) to %s: %d inline, %d by claim check%s%n", captures.size() - failed,
-                    producer.topic(), inline, captures.size() - inline, failed > 0 ? "; " + failed + " failed" : "");
-            return failed == 0 ? 0 : 1;
         }
+        AtomicInteger failed = new AtomicInteger();
+        int inline = 0;
+        try (CaptureProducer producer = new CaptureProducer(connection.config());
+                ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(items.size())
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
+                        .build()) {
+            // One capture in memory at a time: the producer's buffer bounds what waits to be sent.
+            for (Item item : items) {
+                ImageCaptured capture = producer.capture(item.id(), item.image(), item.caption(), item.lineId(), scannerId, item.mask());
+                inline += capture.getImage() instanceof InlineImage ? 1 : 0;
+                producer.send(capture, error -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                        spec.commandLine().getErr().println("segline: could not produce " + item.id() + ": " + error.getMessage());
+                    }
+                    bar.step();
+                });
+            }
+            producer.flush();
+            out.printf("Produced %d capture(s) to %s: %d inline, %d by claim check%s%n", items.size() - failed.get(),
+                    producer.topic(), inline, items.size() - inline, failed.get() > 0 ? "; " + failed.get() + " failed" : "");
+        }
+        return failed.get() == 0 ? 0 : 1;
+    }
+
+    private record Item(String id, Path image, String caption, String lineId, Path mask) {
     }
 }

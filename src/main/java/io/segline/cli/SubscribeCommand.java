@@ -42,7 +42,16 @@ public final class SubscribeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop.set(true), "segline-subscribe-stop");
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                // Let the loop finish its current poll and close the consumer before the JVM halts.
+                done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "segline-subscribe-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ResultSubscriber subscriber = new ResultSubscriber(connection.config(), out, fromBeginning)) {
             ResultSubscriber.Summary summary = subscriber.run(count, follow || count > 0, stop::get, line -> {
@@ -53,6 +62,7 @@ public final class SubscribeCommand implements Callable<Integer> {
                     summary.deadLetters().size(), out);
             return 0;
         } finally {
+            done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
