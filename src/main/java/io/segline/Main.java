@@ -1,6 +1,8 @@
 package io.segline;
 
+import io.segline.cli.DatasetCommand;
 import io.segline.cli.DemoCommand;
+import io.segline.cli.EvaluateCommand;
 import io.segline.cli.ProduceCommand;
 import io.segline.cli.RunCommand;
 import io.segline.cli.SubscribeCommand;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
+                DatasetCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

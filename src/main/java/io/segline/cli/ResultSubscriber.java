@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.quality.MaskEncoding;
+import io.segline.quality.Overlays;
 import io.segline.records.ClassMask;
 import io.segline.records.DeadLetter;
 import io.segline.records.ImageCaptured;
@@ -13,9 +14,6 @@ import io.segline.records.InlineImage;
 import io.segline.records.QualityReport;
 import io.segline.records.SegmentationResult;
 import io.segline.streams.Topics;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -50,8 +48,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ResultSubscriber implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Overlay colours by class index; background stays unpainted. */
-    static final Color[] PALETTE = {null, new Color(0xe63946), new Color(0xffd166), new Color(0x118ab2), new Color(0x06d6a0)};
     private static final int MAX_PENDING = 2000;
 
     /** One finished image, as written to results.jsonl. */
@@ -239,24 +235,7 @@ public final class ResultSubscriber implements AutoCloseable {
         byte[] labels = MaskEncoding.readLabelMap(bytes(mask.getLabelMapPng()), size);
         int w = size[0];
         int h = size[1];
-        BufferedImage overlay = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = overlay.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, w, h, null);
-        g.dispose();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int label = labels[y * w + x] & 0xff;
-                Color colour = label < PALETTE.length ? PALETTE[label] : null;
-                if (colour != null) {
-                    int rgb = overlay.getRGB(x, y);
-                    int r = (((rgb >> 16) & 0xff) + colour.getRed()) / 2;
-                    int gr = (((rgb >> 8) & 0xff) + colour.getGreen()) / 2;
-                    int b = ((rgb & 0xff) + colour.getBlue()) / 2;
-                    overlay.setRGB(x, y, (r << 16) | (gr << 8) | b);
-                }
-            }
-        }
+        BufferedImage overlay = Overlays.draw(image, labels, w, h);
         try {
             ImageIO.write(overlay, "png", out.resolve("overlays").resolve(safe(mask.getImageId()) + ".png").toFile());
         } catch (IOException e) {

@@ -26,10 +26,14 @@ public final class DatasetFolder {
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "tif", "tiff");
 
     /** One image of the folder. */
-    public record Entry(String id, Path image, Optional<Path> mask, String caption, Optional<String> lineId) {
+    public record Entry(String id, Path image, Optional<Path> mask, String caption, Optional<String> lineId, Optional<String> style) {
     }
 
     private DatasetFolder() {
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        return node == null || !node.hasNonNull(field) ? Optional.empty() : Optional.of(node.get(field).asText());
     }
 
     public static List<Entry> read(Path dir) {
@@ -76,7 +80,7 @@ public final class DatasetFolder {
                 Path mask = dir.resolve("masks").resolve(id + ".png");
                 entries.add(new Entry(id, image, Files.exists(mask) ? Optional.of(mask) : Optional.empty(),
                         caption == null ? "" : caption.path("caption").asText(""),
-                        caption == null || !caption.hasNonNull("lineId") ? Optional.empty() : Optional.of(caption.get("lineId").asText())));
+                        text(caption, "lineId"), text(caption, "style")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.segline.quality;
 
 import io.segline.model.ClassProbabilities;
 import io.segline.records.ClassMask;
+import io.segline.records.GroundTruthMetrics;
 import io.segline.records.CocoRle;
 import io.segline.records.QualityReport;
 import io.segline.records.RefinementSummary;
@@ -16,8 +17,8 @@ import java.util.Map;
 /**
  * The measure stage: turns final probabilities into the published {@link SegmentationResult} (label map
  * at the output size, COCO RLE and statistics per class) and the {@link QualityReport} (confidence,
- * symmetry, verdict). Capture QC and ground-truth metrics are not computed by this stage yet; their
- * fields stay null.
+ * symmetry, verdict and, when the capture carries a ground-truth label map of its size, SPIRIT's metrics
+ * scored through {@link GroundTruth}). Capture QC is not computed by this stage yet; that field stays null.
  */
 public final class Measurer {
     public static final List<String> CLASS_NAMES = List.of("background", "figure", "halo", "backlight", "lotus");
@@ -41,7 +42,7 @@ public final class Measurer {
     /** Everything the measure stage needs about one image. */
     public record Input(String imageId, String lineId, int imageWidth, int imageHeight, ClassProbabilities probabilities,
             RefinementSummary refinement, String captionEnrichment, String segmenter, String modelName, String modelVersion,
-            Map<String, Double> stageMillis) {
+            Map<String, Double> stageMillis, byte[] groundTruthPng) {
     }
 
     public Measured measure(Input in) {
@@ -110,6 +111,29 @@ public final class Measurer {
             verdict = Verdict.FAIL;
             reasons.add("no figure was found");
         }
+        GroundTruthMetrics groundTruth = null;
+        if (in.groundTruthPng() != null) {
+            int[] size = new int[2];
+            byte[] truth = null;
+            try {
+                truth = GroundTruth.decode(in.groundTruthPng(), size);
+            } catch (RuntimeException e) {
+                reasons.add("the ground-truth mask is not a readable PNG label map; it was ignored");
+            }
+            if (truth != null && (size[0] != in.imageWidth() || size[1] != in.imageHeight())) {
+                reasons.add("the ground-truth mask is " + size[0] + "x" + size[1] + " but the image is " + in.imageWidth()
+                        + "x" + in.imageHeight() + "; it was ignored");
+                truth = null;
+            }
+            if (truth != null) {
+                try {
+                    groundTruth = GroundTruth.toRecord(GroundTruth.score(in.probabilities(), truth, size[0], size[1], false).metrics(),
+                            CLASS_NAMES);
+                } catch (IllegalArgumentException e) {
+                    reasons.add("the ground-truth mask has labels outside the classes (" + e.getMessage() + "); it was ignored");
+                }
+            }
+        }
         QualityReport report = QualityReport.newBuilder()
                 .setImageId(in.imageId())
                 .setLineId(in.lineId())
@@ -119,7 +143,7 @@ public final class Measurer {
                 .setSymmetryScore(symmetry(labels, w, h))
                 .setRefinementDelta(in.refinement() == null ? null : in.refinement().getChangedPixelFraction())
                 .setCaptureQc(null)
-                .setGroundTruth(null)
+                .setGroundTruth(groundTruth)
                 .setMeasuredAt(now)
                 .build();
         return new Measured(result, report);

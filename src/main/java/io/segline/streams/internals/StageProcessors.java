@@ -132,7 +132,7 @@ public final class StageProcessors {
             void apply(InFlight item) {
                 Measurer.Measured measured = stage.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
                         item.image.getWidth(), item.image.getHeight(), item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
-                        item.modelName, item.modelVersion, item.stageMillis));
+                        item.modelName, item.modelVersion, item.stageMillis, groundTruth(item.event)));
                 item.result = measured.result();
                 item.report = measured.report();
                 item.image = null;
@@ -143,6 +143,16 @@ public final class StageProcessors {
                 return StageNames.MEASURE;
             }
         };
+    }
+
+    private static byte[] groundTruth(ImageCaptured event) {
+        if (event.getGroundTruthMask() == null) {
+            return null;
+        }
+        java.nio.ByteBuffer copy = event.getGroundTruthMask().duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
     }
 
     /** A stage that changes the in-flight item and passes it on, timing itself. */

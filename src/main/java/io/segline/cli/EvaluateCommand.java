@@ -1,0 +1,128 @@
+package io.segline.cli;
+
+import io.segline.config.SeglineConfig;
+import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.DatasetFolder;
+import io.segline.quality.EvaluationReport;
+import io.segline.quality.Evaluator;
+import io.segline.quality.Measurer;
+import io.segline.quality.SegmentationMetrics;
+import io.segline.streams.SeglineTopology.Stages;
+import io.segline.validate.ImageValidator;
+import io.segline.validate.ValidationLimits;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Scores the line's stages on a dataset folder, offline. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Runs the line's stages (the same code as the stream, no broker) on every image of a dataset folder"
+                + " and scores the predictions against its masks with SPIRIT's metrics: mIoU, Dice, mAcc, PixAcc,"
+                + " macro-AUC, per class and per style (the 'style' field of captions.jsonl).",
+                "Writes report.md, metrics.json, confusion.png and overlays of the worst and best images to --report."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-d", "--dataset"}, required = true, paramLabel = "DIR",
+            description = "Dataset folder: images/, masks/ (label maps; 255 = ignore), captions.jsonl.")
+    Path dataset;
+
+    @Option(names = "--segmenter", description = "Segmenter to evaluate (default: the configured one, baseline).")
+    String segmenter;
+
+    @Option(names = "--refiner", description = "Refiner to evaluate (default: the configured one, none).")
+    String refiner;
+
+    @Option(names = "--caption-enrichment", description = "Caption enrichment to evaluate (default: the configured one, none).")
+    String enrichment;
+
+    @Option(names = "--predictions", paramLabel = "OUT", description = "Also write each predicted label map to OUT/<id>.png.")
+    Path predictions;
+
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "evaluation",
+            description = "Folder for report.md, metrics.json, confusion.png and overlays (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--json", description = "End with one line of JSON: mIoU, dice, mAcc, pixAcc, macroAUC, perClassIoU, images.")
+    boolean json;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with segline.* settings (limits, stage modes).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting. Repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        Map<String, String> options = new LinkedHashMap<>(settings);
+        putIfSet(options, Keys.SEGMENTER, segmenter);
+        putIfSet(options, Keys.REFINER, refiner);
+        putIfSet(options, Keys.ENRICHMENT, enrichment);
+        SeglineConfig config = SeglineConfig.load(configFile, ConnectionOptions.environment.get(), options);
+        Stages stages = Stages.from(config);
+        ValidationLimits limits = ValidationLimits.from(config);
+        // Files on disk are not Kafka records: only the file-size limit applies, not the inline-record one.
+        ValidationLimits offline = new ValidationLimits(limits.maxImageBytes(), limits.maxImageBytes(), limits.maxPixels(),
+                limits.maxCaptionChars(), limits.claimCheckRoots());
+        List<DatasetFolder.Entry> entries = DatasetFolder.read(dataset);
+        Evaluator.Outcome outcome;
+        try (Evaluator evaluator = new Evaluator(() -> new ImageValidator(offline), stages.enricher(), stages.segmenter(),
+                stages.refiner(), Measurer.CLASS_NAMES.size());
+                ProgressBar bar = new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(entries.size())
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
+                        .build()) {
+            outcome = evaluator.evaluate(entries, predictions, bar::step);
+        }
+        Map<String, SegmentationMetrics.Result> rows = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        SegmentationMetrics.Result overall = outcome.overall().result(Measurer.CLASS_NAMES);
+        rows.put("all", overall);
+        counts.put("all", outcome.scores().size());
+        outcome.byStyle().forEach((style, metrics) -> {
+            rows.put(style, metrics.result(Measurer.CLASS_NAMES));
+            counts.put(style, (int) outcome.scores().stream().filter(s -> s.style().equals(style)).count());
+        });
+        String title = "Evaluation of " + dataset.getFileName() + ": segmenter " + outcome.segmenter() + ", caption enrichment "
+                + outcome.enrichment() + ", refiner " + outcome.refiner();
+        EvaluationReport.write(report, title, rows, counts, overall, Measurer.CLASS_NAMES, outcome.scores(), outcome.failures());
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(title);
+        out.println();
+        out.print(EvaluationReport.summaryTable(rows, counts));
+        out.println();
+        out.print(EvaluationReport.classTable(overall));
+        out.println();
+        out.printf("%d image(s) scored, %d without a mask, %d could not be evaluated. Report: %s%n", outcome.scores().size(),
+                outcome.unlabelled(), outcome.failures().size(), report.resolve("report.md"));
+        outcome.failures().forEach((id, why) -> out.println("  " + id + ": " + why));
+        if (json) {
+            out.println(EvaluationReport.json(overall, outcome.scores().size()));
+        }
+        out.flush();
+        return outcome.scores().isEmpty() ? 1 : 0;
+    }
+
+    private static void putIfSet(Map<String, String> options, String key, String value) {
+        if (value != null) {
+            options.put(key, value);
+        }
+    }
+}
