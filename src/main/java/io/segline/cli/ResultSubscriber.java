@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.quality.GroundTruth;
 import io.segline.quality.MaskEncoding;
+import io.segline.quality.Measurer;
+import io.segline.quality.SegmentationMetrics;
 import io.segline.quality.Overlays;
 import io.segline.records.ClassMask;
 import io.segline.records.DeadLetter;
@@ -55,8 +58,8 @@ public final class ResultSubscriber implements AutoCloseable {
             Long latencyMs, String segmenter) {
     }
 
-    /** What a run saw. */
-    public record Summary(List<Row> results, List<DeadLetter> deadLetters) {
+    /** What a run saw; {@code groundTruth} sums the ground-truth confusion matrices of {@code scoredImages} reports. */
+    public record Summary(List<Row> results, List<DeadLetter> deadLetters, SegmentationMetrics groundTruth, int scoredImages) {
     }
 
     private final Topics topics;
@@ -68,6 +71,8 @@ public final class ResultSubscriber implements AutoCloseable {
     private final Map<String, SegmentationResult> awaitingOverlay = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final SegmentationMetrics groundTruth = new SegmentationMetrics(Measurer.CLASS_NAMES.size());
+    private int scoredImages;
 
     public ResultSubscriber(SeglineConfig config, Path out, boolean fromBeginning) {
         this.topics = Topics.from(config);
@@ -125,7 +130,7 @@ public final class ResultSubscriber implements AutoCloseable {
                 }
             }
         }
-        return new Summary(List.copyOf(rows), List.copyOf(deadLetters));
+        return new Summary(List.copyOf(rows), List.copyOf(deadLetters), groundTruth, scoredImages);
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record, Consumer<String> progress) {
@@ -157,6 +162,10 @@ public final class ResultSubscriber implements AutoCloseable {
         } else if (topic.equals(topics.quality().name())) {
             QualityReport report = topics.quality().valueSerde().deserializer().deserialize(topic, record.value());
             reports.put(report.getImageId(), report);
+            if (report.getGroundTruth() != null && !report.getGroundTruth().getConfusion().isEmpty()) {
+                groundTruth.addConfusion(GroundTruth.confusion(report.getGroundTruth(), Measurer.CLASS_NAMES.size()));
+                scoredImages++;
+            }
             complete(report.getImageId(), progress);
         } else if (topic.equals(topics.deadLetters().name())) {
             DeadLetter letter = topics.deadLetters().valueSerde().deserializer().deserialize(topic, record.value());

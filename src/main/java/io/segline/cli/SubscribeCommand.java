@@ -1,6 +1,13 @@
 package io.segline.cli;
 
+import io.segline.quality.EvaluationReport;
+import io.segline.quality.Measurer;
+import io.segline.quality.SegmentationMetrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,9 +41,33 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start at the oldest retained records instead of the newest.")
     boolean fromBeginning;
 
+    @Option(names = "--report", description = "Also summarise the ground-truth metrics that quality reports carry (captures"
+            + " produced with masks, e.g. 'segline produce --dataset'): the same table and JSON line as 'segline evaluate',"
+            + " from the summed confusion matrices; written to ground-truth.json too. macro-AUC needs probabilities and is offline only.")
+    boolean report;
+
     @Option(names = {"-n", "--count"}, defaultValue = "0",
             description = "Stop after this many images (results plus dead letters); 0 for no limit (default).")
     int count;
+
+    private void printReport(PrintWriter stdout, ResultSubscriber.Summary summary) {
+        if (summary.scoredImages() == 0) {
+            stdout.println("No quality report carried ground-truth metrics: produce captures with masks (segline produce --dataset DIR).");
+            return;
+        }
+        SegmentationMetrics.Result result = summary.groundTruth().result(Measurer.CLASS_NAMES);
+        stdout.println();
+        stdout.print(EvaluationReport.summaryTable(Map.of("all", result), Map.of("all", summary.scoredImages())));
+        stdout.println();
+        stdout.print(EvaluationReport.classTable(result));
+        String json = EvaluationReport.json(result, summary.scoredImages()).toString();
+        try {
+            Files.writeString(out.resolve("ground-truth.json"), json + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stdout.println(json);
+    }
 
     @Override
     public Integer call() {
@@ -60,6 +91,9 @@ public final class SubscribeCommand implements Callable<Integer> {
             });
             stdout.printf("%d result(s), %d dead letter(s) written to %s%n", summary.results().size(),
                     summary.deadLetters().size(), out);
+            if (report) {
+                printReport(stdout, summary);
+            }
             return 0;
         } finally {
             done.countDown();
