@@ -2,16 +2,12 @@ package io.segline.cli;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
-import io.segline.dataset.SimpleThangkaGenerator;
-import io.segline.dataset.SimpleThangkaGenerator.Painting;
-import io.segline.quality.MaskEncoding;
+import io.segline.dataset.SynthWriter;
 import io.segline.serde.ApicurioRegistry;
 import io.segline.streams.EmbeddedKafka;
 import io.segline.streams.StreamsRunner;
 import io.segline.streams.TopicAdmin;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.imageio.ImageIO;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +32,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole line on this machine with nothing to install: starts a Kafka broker (KRaft,"
                 + " in-process, localhost) and a schema registry (Apicurio, in-memory, 127.0.0.1), creates the topics,"
-                + " starts the line, produces synthetic Thangka-like paintings with captions and ground-truth masks,"
+                + " starts the line, produces ThangkaSynth paintings with captions and ground-truth masks,"
                 + " subscribes to the results and writes them to --out:",
-                "  dataset/            the generated paintings (images/, masks/, captions.jsonl)",
+                "  dataset/            the generated paintings (images/, masks/, captions.jsonl, attributes.jsonl)",
                 "  masks/<id>.png      label maps (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus)",
                 "  overlays/<id>.png   paintings with the classes painted over them",
                 "  results.jsonl       one line per image: classes, confidence, verdict, latency",
@@ -132,6 +127,12 @@ public final class DemoCommand implements Callable<Integer> {
                 summary = subscriber.run(count, true, () -> interrupted.get() || System.nanoTime() > deadline, line1 -> { });
             }
             printTable(stdout, summary);
+            if (summary.scoredImages() > 0) {
+                io.segline.quality.SegmentationMetrics.Result gt = summary.groundTruth().result(io.segline.quality.Measurer.CLASS_NAMES);
+                stdout.printf("%nAgainst the ground-truth masks that rode along (%d images): mIoU %.1f%%, Dice %.1f%%, PixAcc %.1f%%"
+                        + " (segline evaluate --dataset %s scores the same offline)%n", summary.scoredImages(), 100 * gt.mIoU(),
+                        100 * gt.dice(), 100 * gt.pixAcc(), dataset);
+            }
             int done = summary.results().size();
             stdout.printf("%n%d of %d images segmented, %d dead letter(s), in %.1f s. Masks, overlays and results.jsonl are in %s%n",
                     done, count, summary.deadLetters().size(), seconds(t0), out.toAbsolutePath());
@@ -169,21 +170,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeDataset(Path dir) throws IOException {
-        Files.createDirectories(dir.resolve("images"));
-        Files.createDirectories(dir.resolve("masks"));
-        SimpleThangkaGenerator generator = new SimpleThangkaGenerator(240, 320);
-        StringBuilder captions = new StringBuilder();
-        for (int i = 1; i <= count; i++) {
-            String id = String.format("thangka-%04d", i);
-            Painting painting = generator.generate(id, seed * 1_000_003L + i);
-            ImageIO.write(painting.image(), "png", dir.resolve("images").resolve(id + ".png").toFile());
-            Files.write(dir.resolve("masks").resolve(id + ".png"), MaskEncoding.labelMapPng(painting.labels(), 240, 320));
-            captions.append(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                    .put("id", id).put("caption", painting.caption()).put("lineId", "demo-line")).append('\n');
-        }
-        Files.writeString(dir.resolve("captions.jsonl"), captions, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("classes.json"), "[\"background\",\"figure\",\"halo\",\"backlight\",\"lotus\"]\n");
+    private Path writeDataset(Path dir) {
+        SynthWriter.write(dir, count, seed, "mixed", 256, 320, () -> { });
         return dir;
     }
 

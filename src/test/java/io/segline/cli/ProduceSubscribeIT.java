@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segline.Main;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
-import io.segline.dataset.SimpleThangkaGenerator;
+import io.segline.dataset.ThangkaSynth;
 import io.segline.streams.StreamsRunner;
 import io.segline.testing.TestCluster;
 import java.io.PrintWriter;
@@ -43,13 +43,13 @@ class ProduceSubscribeIT {
     void shouldProduceADatasetWithClaimChecksAndSubscribeToItsResults() throws Exception {
         Path dataset = dir.resolve("set");
         Files.createDirectories(dataset.resolve("images"));
-        SimpleThangkaGenerator generator = new SimpleThangkaGenerator(160, 200);
+        ThangkaSynth generator = new ThangkaSynth(160, 200);
         StringBuilder captions = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             String id = "cli-" + i;
             // Every other image is written as (large, uncompressed-ish) TIFF so that it goes by claim check.
             String format = i % 2 == 0 ? "png" : "tiff";
-            ImageIO.write(generator.generate(id, i).image(), format, dataset.resolve("images").resolve(id + "." + (i % 2 == 0 ? "png" : "tif")).toFile());
+            ImageIO.write(generator.generate(1, i, "clean").image(), format, dataset.resolve("images").resolve(id + "." + (i % 2 == 0 ? "png" : "tif")).toFile());
             captions.append("{\"id\":\"").append(id).append("\",\"caption\":\"A deity, number ").append(i).append("\",\"lineId\":\"line-cli\"}\n");
         }
         Files.writeString(dataset.resolve("captions.jsonl"), captions);

@@ -2,14 +2,14 @@ package io.segline.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segline.dataset.SimpleThangkaGenerator;
-import io.segline.dataset.SimpleThangkaGenerator.Painting;
+import io.segline.dataset.ThangkaSynth;
+import io.segline.dataset.ThangkaSynth.Painting;
 import java.awt.image.BufferedImage;
 import java.awt.Graphics2D;
 import org.junit.jupiter.api.Test;
 
 class BaselineSegmenterTest {
-    private final SimpleThangkaGenerator generator = new SimpleThangkaGenerator(240, 320);
+    private final ThangkaSynth generator = new ThangkaSynth(240, 320);
     private final BaselineSegmenter segmenter = new BaselineSegmenter();
 
     /** Per-class IoU summed over a set of paintings; classes absent from both are skipped. */
@@ -33,7 +33,7 @@ class BaselineSegmenterTest {
     private long[][] confusionOver(int count, boolean predictBackground) {
         long[][] confusion = new long[5][5];
         for (int i = 0; i < count; i++) {
-            Painting painting = generator.generate("p" + i, 1000 + i);
+            Painting painting = generator.generate(1000, i, "mixed");
             byte[] predicted = predictBackground ? new byte[painting.labels().length]
                     : segmenter.segment(painting.image(), null).resize(240, 320).labels();
             for (int p = 0; p < predicted.length; p++) {
@@ -57,24 +57,24 @@ class BaselineSegmenterTest {
 
     @Test
     void shouldFindTheFigureAndBeatPredictingBackgroundEverywhere() {
-        double[] baseline = iou(confusionOver(12, false));
-        double[] trivial = iou(confusionOver(12, true));
+        double[] baseline = iou(confusionOver(24, false));
+        double[] trivial = iou(confusionOver(24, true));
         System.out.printf("baseline per-class IoU %s, mIoU %.3f; all-background mIoU %.3f%n",
                 java.util.Arrays.toString(baseline), mean(baseline), mean(trivial));
-        assertThat(baseline[1]).as("figure IoU").isGreaterThan(0.5);
-        assertThat(mean(baseline)).isGreaterThan(mean(trivial) + 0.25);
+        assertThat(baseline[1]).as("figure IoU").isGreaterThan(0.4);
+        assertThat(mean(baseline)).isGreaterThan(mean(trivial) + 0.2);
     }
 
     @Test
     void shouldBeDeterministic() {
-        Painting painting = generator.generate("p", 42);
+        Painting painting = generator.generate(42, 0, "clean");
         assertThat(segmenter.segment(painting.image(), null).labels())
                 .isEqualTo(new BaselineSegmenter().segment(painting.image(), null).labels());
     }
 
     @Test
     void shouldProduceNormalisedProbabilitiesOnTheWorkingGrid() {
-        ClassProbabilities p = segmenter.segment(generator.generate("p", 7).image(), null);
+        ClassProbabilities p = segmenter.segment(generator.generate(7, 0, "clean").image(), null);
         assertThat(Math.max(p.width(), p.height())).isEqualTo(BaselineSegmenter.WORKING_SIDE);
         for (int i = 0; i < p.width() * p.height(); i += 97) {
             float sum = 0;
@@ -87,7 +87,7 @@ class BaselineSegmenterTest {
 
     @Test
     void shouldFollowAFigureMovedOffCentre() {
-        Painting painting = generator.generate("p", 5);
+        Painting painting = generator.generate(5, 0, "clean");
         BufferedImage shifted = new BufferedImage(240, 320, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = shifted.createGraphics();
         g.drawImage(painting.image(), 12, 0, null);

@@ -1,6 +1,6 @@
 package io.segline.testing;
 
-import io.segline.dataset.SimpleThangkaGenerator;
+import io.segline.dataset.ThangkaSynth;
 import io.segline.records.ImageCaptured;
 import io.segline.records.ImageReference;
 import io.segline.records.InlineImage;
@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 
 /** Encoded images, good and bad, and captures built around them, for the tests of the line. */
 public final class TestImages {
-    private static final SimpleThangkaGenerator GENERATOR = new SimpleThangkaGenerator(120, 160);
+    private static final ThangkaSynth GENERATOR = new ThangkaSynth(120, 160);
 
     private TestImages() {
     }
@@ -36,19 +36,19 @@ public final class TestImages {
 
     /** A small generated painting as PNG. */
     public static byte[] png(long seed) {
-        return encode(GENERATOR.generate("t", seed).image(), "png");
+        return encode(GENERATOR.generate(seed, 0, "mixed").image(), "png");
     }
 
     public static byte[] jpeg(long seed) {
-        return encode(GENERATOR.generate("t", seed).image(), "jpeg");
+        return encode(GENERATOR.generate(seed, 0, "mixed").image(), "jpeg");
     }
 
     public static byte[] tiff(long seed) {
-        return encode(GENERATOR.generate("t", seed).image(), "tiff");
+        return encode(GENERATOR.generate(seed, 0, "mixed").image(), "tiff");
     }
 
     public static byte[] gif(long seed) {
-        return encode(GENERATOR.generate("t", seed).image(), "gif");
+        return encode(GENERATOR.generate(seed, 0, "mixed").image(), "gif");
     }
 
     public static byte[] truncatedPng(long seed) {
