@@ -32,7 +32,7 @@ class DemoIT {
         assertThat(Files.readAllLines(out.resolve("results.jsonl"))).hasSize(5)
                 .allSatisfy(line -> assertThat(line).contains("\"segmenter\":\"baseline\"").contains("\"areaFractions\""));
         assertThat(count(out.resolve("dataset").resolve("images"))).isEqualTo(5);
-        assertThat(stdout.toString()).contains("5 of 5 images segmented, 0 dead letter(s)").contains("thangka-0005");
+        assertThat(stdout.toString()).contains("5 of 5 images segmented, 0 dead letter(s)").contains("thangka-00004").contains("Against the ground-truth masks");
     }
 
     private static long count(Path dir) throws Exception {
