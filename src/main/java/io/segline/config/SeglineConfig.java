@@ -50,6 +50,13 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
         public static final String MAX_POLL_RECORDS = "segline.max.poll.records";
+        public static final String CAPTION_LEXICON = "segline.caption.lexicon";
+        public static final String LLM_URL = "segline.caption.llm.url";
+        public static final String LLM_MODEL = "segline.caption.llm.model";
+        public static final String LLM_API_KEY_ENV = "segline.caption.llm.api.key.env";
+        public static final String LLM_TIMEOUT_MS = "segline.caption.llm.timeout.ms";
+        public static final String LLM_MAX_CONCURRENT = "segline.caption.llm.max.concurrent";
+        public static final String LLM_CACHE_SIZE = "segline.caption.llm.cache.size";
 
         private Keys() {
         }
@@ -74,7 +81,12 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.MAX_PIXELS, String.valueOf(64_000_000));
         d.put(Keys.MAX_CAPTION_CHARS, "20000");
         d.put(Keys.CLAIM_CHECK_ROOTS, "");
-        d.put(Keys.ENRICHMENT, "none");
+        d.put(Keys.ENRICHMENT, "rules");
+        d.put(Keys.LLM_MODEL, "default");
+        d.put(Keys.LLM_API_KEY_ENV, "SEGLINE_LLM_API_KEY");
+        d.put(Keys.LLM_TIMEOUT_MS, "2000");
+        d.put(Keys.LLM_MAX_CONCURRENT, "4");
+        d.put(Keys.LLM_CACHE_SIZE, "10000");
         d.put(Keys.SEGMENTER, "baseline");
         d.put(Keys.REFINER, "none");
         d.put(Keys.OUTPUT_MAX_SIDE, "512");
@@ -213,7 +225,7 @@ public record SeglineConfig(Map<String, String> values) {
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>();
-        values.forEach((k, v) -> shown.put(k, k.matches(".*(password|secret|jaas|user\\.info|token).*") ? "[hidden]" : v));
+        values.forEach((k, v) -> shown.put(k, k.matches(".*(password|secret|jaas|user\\.info|token|api\\.key).*") ? "[hidden]" : v));
         return "SeglineConfig" + shown;
     }
 }

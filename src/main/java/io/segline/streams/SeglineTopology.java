@@ -44,15 +44,14 @@ public final class SeglineTopology {
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
             ValidationLimits limits = ValidationLimits.from(config);
-            String enrichment = config.require(Keys.ENRICHMENT);
             String segmenter = config.require(Keys.SEGMENTER);
             String refiner = config.require(Keys.REFINER);
-            CaptionEnricher.forMode(enrichment);
+            CaptionEnricher.create(config);
             Segmenter.forMode(segmenter).close();
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
-            return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.forMode(enrichment),
+            return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
                     () -> new Measurer(outputMaxSide, maxRecordBytes));
         }

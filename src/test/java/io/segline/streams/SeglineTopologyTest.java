@@ -110,7 +110,7 @@ class SeglineTopologyTest {
         SegmentationResult result = mask.value();
         assertThat(result.getClassNames()).containsExactly("background", "figure", "halo", "backlight", "lotus");
         assertThat(result.getSegmenter()).isEqualTo("baseline");
-        assertThat(result.getCaptionEnrichment()).isEqualTo("none");
+        assertThat(result.getCaptionEnrichment()).isEqualTo("rules");
         assertThat(result.getRefinement()).isNull();
         assertThat(result.getStageMillis()).containsKeys("validate", "enrich", "segment", "refine");
         assertThat(result.getWidth()).isEqualTo(120);
@@ -137,6 +137,13 @@ class SeglineTopologyTest {
         assertThat(report.getRefinementDelta()).isNull();
         assertThat(report.getCaptureQc()).isNull();
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRecordWhichCaptionEnrichmentRan() {
+        start(Map.of(SeglineConfig.Keys.ENRICHMENT, "none"));
+        images.pipeInput("n", TestImages.inline("n", TestImages.png(1), "Green Tara on a lotus."));
+        assertThat(masks.readValue().getCaptionEnrichment()).isEqualTo("none");
     }
 
     @Test
@@ -307,8 +314,10 @@ class SeglineTopologyTest {
     void shouldRefuseUnknownStageModesBeforeStarting() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.SEGMENTER, "magic"))))
                 .hasMessageContaining("Unknown segmenter 'magic'").hasMessageContaining("baseline");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.ENRICHMENT, "telepathy"))))
+                .hasMessageContaining("Unknown caption enrichment 'telepathy'").hasMessageContaining("none, rules, llm");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.ENRICHMENT, "llm"))))
-                .hasMessageContaining("Unknown caption enrichment 'llm'");
+                .hasMessageContaining("segline.caption.llm.url");
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
