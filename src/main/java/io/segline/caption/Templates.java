@@ -26,7 +26,7 @@ public final class Templates {
             out.add("The body is " + a.getBodyColor() + ".");
         }
         add(out, a.getRaisedHand(), "One hand is raised.", "No hand is raised.");
-        add(out, a.getLotusSeat(), "The figure sits on a lotus seat.", "There is no lotus seat.");
+        add(out, a.getLotusSeat(), "The figure is on a lotus seat.", "There is no lotus seat.");
         add(out, a.getHalo(), "There is a halo around the head.", "There is no halo.");
         add(out, a.getBacklight(), "There is a backlight behind the body.", "There is no backlight.");
         add(out, a.getFlames(), "The backlight is made of flames.", "There are no flames.");
