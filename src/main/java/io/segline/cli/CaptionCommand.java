@@ -1,22 +1,18 @@
 package io.segline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segline.caption.CaptionEnricher;
 import io.segline.caption.LlmEnricher;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.JsonLines;
 import io.segline.records.CaptionAttributes;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
 import io.segline.records.InlineImage;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,46 +53,32 @@ public final class CaptionCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Map<String, String> options = new LinkedHashMap<>(settings);
         options.put(Keys.ENRICHMENT, backend);
         SeglineConfig config = SeglineConfig.load(configFile, ConnectionOptions.environment.get(), options);
         CaptionEnricher enricher = CaptionEnricher.create(config);
         PrintWriter out = spec.commandLine().getOut();
-        int count = 0;
-        try (BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(in + " line " + number + " is not JSON: " + e.getMessage());
-                }
-                String id = node.path("id").asText("line-" + number);
-                EnrichedCaption enriched = enricher.enrich(ImageCaptured.newBuilder()
-                        .setImageId(id).setLineId("offline").setScannerId("offline").setCapturedAt(Instant.EPOCH)
-                        .setCaption(node.path("caption").asText(""))
-                        .setImage(InlineImage.newBuilder().setData(ByteBuffer.allocate(0)).build())
-                        .setContentType("image/png").build());
-                if (json) {
-                    ObjectNode result = JSON.createObjectNode().put("id", id);
-                    result.set("attributes", attributes(enriched.getAttributes()));
-                    result.put("final", enriched.getFinalText()).put("backend", enriched.getBackend());
-                    out.println(result);
-                } else {
-                    out.printf("%s [%s]%n  %s%n", id, enriched.getBackend(), enriched.getFinalText());
-                }
-                count++;
+        int[] count = {0};
+        JsonLines.forEach(in, (node, number) -> {
+            String id = node.path("id").asText("line-" + number);
+            EnrichedCaption enriched = enricher.enrich(ImageCaptured.newBuilder()
+                    .setImageId(id).setLineId("offline").setScannerId("offline").setCapturedAt(Instant.EPOCH)
+                    .setCaption(node.path("caption").asText(""))
+                    .setImage(InlineImage.newBuilder().setData(ByteBuffer.allocate(0)).build())
+                    .setContentType("image/png").build());
+            if (json) {
+                ObjectNode result = JSON.createObjectNode().put("id", id);
+                result.set("attributes", attributes(enriched.getAttributes()));
+                result.put("final", enriched.getFinalText()).put("backend", enriched.getBackend());
+                out.println(result);
+            } else {
+                out.printf("%s [%s]%n  %s%n", id, enriched.getBackend(), enriched.getFinalText());
             }
-        }
+            count[0]++;
+        });
         if (!json) {
-            out.printf("%d caption(s) enriched with %s%s%n", count, backend,
+            out.printf("%d caption(s) enriched with %s%s%n", count[0], backend,
                     enricher instanceof LlmEnricher llm ? " (" + llm.fallbacks() + " fell back to rules)" : "");
         }
         out.flush();

@@ -1,11 +1,8 @@
 package io.segline.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.stream.Stream;
  * Images without a caption line get an empty caption; caption lines without an image are an error.
  */
 public final class DatasetFolder {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "tif", "tiff");
 
     /** One image of the folder. */
@@ -44,28 +40,12 @@ public final class DatasetFolder {
         Map<String, JsonNode> captions = new LinkedHashMap<>();
         Path captionsFile = dir.resolve("captions.jsonl");
         if (Files.exists(captionsFile)) {
-            try (BufferedReader reader = Files.newBufferedReader(captionsFile, StandardCharsets.UTF_8)) {
-                String line;
-                int number = 0;
-                while ((line = reader.readLine()) != null) {
-                    number++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode node;
-                    try {
-                        node = JSON.readTree(line);
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(captionsFile + " line " + number + " is not JSON: " + e.getMessage());
-                    }
-                    if (!node.hasNonNull("id")) {
-                        throw new IllegalArgumentException(captionsFile + " line " + number + " has no \"id\"");
-                    }
-                    captions.put(node.get("id").asText(), node);
+            JsonLines.forEach(captionsFile, (node, number) -> {
+                if (!node.hasNonNull("id")) {
+                    throw new IllegalArgumentException(captionsFile + " line " + number + " has no \"id\"");
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+                captions.put(node.get("id").asText(), node);
+            });
         }
         List<Entry> entries = new ArrayList<>();
         try (Stream<Path> files = Files.list(images)) {
