@@ -51,6 +51,7 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
         public static final String MAX_POLL_RECORDS = "segline.max.poll.records";
         public static final String CAPTION_LEXICON = "segline.caption.lexicon";
+        public static final String QC_ENABLED = "segline.qc.enabled";
         public static final String LLM_URL = "segline.caption.llm.url";
         public static final String LLM_MODEL = "segline.caption.llm.model";
         public static final String LLM_API_KEY_ENV = "segline.caption.llm.api.key.env";
@@ -82,6 +83,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.MAX_CAPTION_CHARS, "20000");
         d.put(Keys.CLAIM_CHECK_ROOTS, "");
         d.put(Keys.ENRICHMENT, "rules");
+        d.put(Keys.QC_ENABLED, "true");
         d.put(Keys.LLM_MODEL, "default");
         d.put(Keys.LLM_API_KEY_ENV, "SEGLINE_LLM_API_KEY");
         d.put(Keys.LLM_TIMEOUT_MS, "2000");

@@ -1,6 +1,7 @@
 package io.segline.quality;
 
 import io.segline.model.ClassProbabilities;
+import io.segline.records.CaptureQc;
 import io.segline.records.ClassMask;
 import io.segline.records.GroundTruthMetrics;
 import io.segline.records.CocoRle;
@@ -18,7 +19,8 @@ import java.util.Map;
  * The measure stage: turns final probabilities into the published {@link SegmentationResult} (label map
  * at the output size, COCO RLE and statistics per class) and the {@link QualityReport} (confidence,
  * symmetry, verdict and, when the capture carries a ground-truth label map of its size, SPIRIT's metrics
- * scored through {@link GroundTruth}). Capture QC is not computed by this stage yet; that field stays null.
+ * scored through {@link GroundTruth}), and capture QC ({@link CaptureQcMeter}) graded against the line's
+ * {@link QcProfile}: a measure with 1 star fails the capture, one with 2 stars warns.
  */
 public final class Measurer {
     public static final List<String> CLASS_NAMES = List.of("background", "figure", "halo", "backlight", "lotus");
@@ -29,10 +31,13 @@ public final class Measurer {
 
     private final int outputMaxSide;
     private final long maxResultBytes;
+    private final java.util.function.Function<String, QcProfile> profiles;
 
-    public Measurer(int outputMaxSide, long maxResultBytes) {
+    /** {@code profiles} gives the capture-QC profile of a line; null turns capture QC off. */
+    public Measurer(int outputMaxSide, long maxResultBytes, java.util.function.Function<String, QcProfile> profiles) {
         this.outputMaxSide = outputMaxSide;
         this.maxResultBytes = maxResultBytes;
+        this.profiles = profiles;
     }
 
     /** Both outputs of one image. */
@@ -40,15 +45,17 @@ public final class Measurer {
     }
 
     /** Everything the measure stage needs about one image. */
-    public record Input(String imageId, String lineId, int imageWidth, int imageHeight, ClassProbabilities probabilities,
+    public record Input(String imageId, String lineId, java.awt.image.BufferedImage image, ClassProbabilities probabilities,
             RefinementSummary refinement, String captionEnrichment, String segmenter, String modelName, String modelVersion,
             Map<String, Double> stageMillis, byte[] groundTruthPng) {
     }
 
     public Measured measure(Input in) {
-        double scale = Math.min(1.0, (double) outputMaxSide / Math.max(in.imageWidth(), in.imageHeight()));
-        int w = Math.max(1, (int) Math.round(in.imageWidth() * scale));
-        int h = Math.max(1, (int) Math.round(in.imageHeight() * scale));
+        int imageWidth = in.image().getWidth();
+        int imageHeight = in.image().getHeight();
+        double scale = Math.min(1.0, (double) outputMaxSide / Math.max(imageWidth, imageHeight));
+        int w = Math.max(1, (int) Math.round(imageWidth * scale));
+        int h = Math.max(1, (int) Math.round(imageHeight * scale));
         ClassProbabilities p = in.probabilities().resize(w, h);
         byte[] labels = p.labels();
         float[] confidence = p.confidence();
@@ -111,6 +118,20 @@ public final class Measurer {
             verdict = Verdict.FAIL;
             reasons.add("no figure was found");
         }
+        CaptureQc captureQc = null;
+        if (profiles != null) {
+            captureQc = new CaptureQcMeter(profiles.apply(in.lineId())).measure(in.image());
+            List<String> warnings = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            CaptureQcMeter.reasons(captureQc, warnings, failures);
+            if (!failures.isEmpty()) {
+                verdict = Verdict.FAIL;
+            } else if (!warnings.isEmpty() && verdict == Verdict.PASS) {
+                verdict = Verdict.WARN;
+            }
+            reasons.addAll(failures);
+            reasons.addAll(warnings);
+        }
         GroundTruthMetrics groundTruth = null;
         if (in.groundTruthPng() != null) {
             int[] size = new int[2];
@@ -120,9 +141,9 @@ public final class Measurer {
             } catch (RuntimeException e) {
                 reasons.add("the ground-truth mask is not a readable PNG label map; it was ignored");
             }
-            if (truth != null && (size[0] != in.imageWidth() || size[1] != in.imageHeight())) {
-                reasons.add("the ground-truth mask is " + size[0] + "x" + size[1] + " but the image is " + in.imageWidth()
-                        + "x" + in.imageHeight() + "; it was ignored");
+            if (truth != null && (size[0] != imageWidth || size[1] != imageHeight)) {
+                reasons.add("the ground-truth mask is " + size[0] + "x" + size[1] + " but the image is " + imageWidth
+                        + "x" + imageHeight + "; it was ignored");
                 truth = null;
             }
             if (truth != null) {
@@ -142,7 +163,7 @@ public final class Measurer {
                 .setSegmentationConfidence(meanConfidence)
                 .setSymmetryScore(symmetry(labels, w, h))
                 .setRefinementDelta(in.refinement() == null ? null : in.refinement().getChangedPixelFraction())
-                .setCaptureQc(null)
+                .setCaptureQc(captureQc)
                 .setGroundTruth(groundTruth)
                 .setMeasuredAt(now)
                 .build();

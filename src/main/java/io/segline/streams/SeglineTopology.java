@@ -5,6 +5,7 @@ import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.model.Segmenter;
 import io.segline.quality.Measurer;
+import io.segline.quality.QcProfile;
 import io.segline.refine.Refiner;
 import io.segline.streams.internals.InFlight;
 import io.segline.streams.internals.StageNames;
@@ -53,8 +54,17 @@ public final class SeglineTopology {
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes));
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)));
         }
+    }
+
+    /** Capture-QC profiles by line, read once per line from the configuration; none when {@code segline.qc.enabled=false}. */
+    static java.util.function.Function<String, QcProfile> profiles(SeglineConfig config) {
+        if ("false".equalsIgnoreCase(config.get(Keys.QC_ENABLED))) {
+            return null;
+        }
+        Map<String, QcProfile> byLine = new java.util.concurrent.ConcurrentHashMap<>();
+        return line -> byLine.computeIfAbsent(line, l -> QcProfile.forLine(config, l));
     }
 
     /** The topology for the configured stages. Pure: no I/O. */

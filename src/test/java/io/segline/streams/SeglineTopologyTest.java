@@ -135,7 +135,8 @@ class SeglineTopologyTest {
         assertThat(report.getImageId()).isEqualTo("img-1");
         assertThat(report.getSegmentationConfidence()).isEqualTo(result.getMeanConfidence());
         assertThat(report.getRefinementDelta()).isNull();
-        assertThat(report.getCaptureQc()).isNull();
+        assertThat(report.getCaptureQc()).isNotNull();
+        assertThat(report.getCaptureQc().getStars()).containsKeys("sharpness", "noise", "colourCastDeltaE");
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 

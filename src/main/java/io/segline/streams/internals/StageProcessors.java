@@ -131,7 +131,7 @@ public final class StageProcessors {
             @Override
             void apply(InFlight item) {
                 Measurer.Measured measured = stage.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
-                        item.image.getWidth(), item.image.getHeight(), item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
+                        item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
                         item.modelName, item.modelVersion, item.stageMillis, groundTruth(item.event)));
                 item.result = measured.result();
                 item.report = measured.report();
