@@ -83,7 +83,7 @@ public final class ResultSubscriber implements AutoCloseable {
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.getInt(Keys.MAX_RECORD_BYTES) + 1024 * 1024);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics.names()) {
+        for (String topic : List.of(topics.images().name(), topics.masks().name(), topics.quality().name(), topics.deadLetters().name())) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);

@@ -47,7 +47,7 @@ public final class Measurer {
     /** Everything the measure stage needs about one image. */
     public record Input(String imageId, String lineId, java.awt.image.BufferedImage image, ClassProbabilities probabilities,
             RefinementSummary refinement, String captionEnrichment, String segmenter, String modelName, String modelVersion,
-            Map<String, Double> stageMillis, byte[] groundTruthPng) {
+            Map<String, Double> stageMillis, byte[] groundTruthPng, Instant capturedAt) {
     }
 
     public Measured measure(Input in) {
@@ -165,9 +165,17 @@ public final class Measurer {
                 .setRefinementDelta(in.refinement() == null ? null : in.refinement().getChangedPixelFraction())
                 .setCaptureQc(captureQc)
                 .setGroundTruth(groundTruth)
+                .setLatencyMs(in.capturedAt() == null ? null : (double) (now.toEpochMilli() - in.capturedAt().toEpochMilli()))
+                .setClassAreaFractions(areas(classes))
                 .setMeasuredAt(now)
                 .build();
         return new Measured(result, report);
+    }
+
+    private static Map<String, Double> areas(List<ClassMask> classes) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        classes.forEach(c -> out.put(c.getClassName(), c.getAreaFraction()));
+        return out;
     }
 
     /** Fraction of non-background pixels whose label equals the label of their mirror about the vertical centre line. */

@@ -4,6 +4,7 @@ import io.segline.caption.CaptionEnricher;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.model.Segmenter;
+import io.segline.monitor.MonitorTopology;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
 import io.segline.refine.Refiner;
@@ -40,7 +41,8 @@ public final class SeglineTopology {
 
     /** The stages, created per stream thread from their suppliers. */
     public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
-            Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer) {
+            Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer,
+            MonitorTopology.Settings monitor) {
 
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
@@ -54,7 +56,7 @@ public final class SeglineTopology {
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)));
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config));
         }
     }
 
@@ -88,9 +90,10 @@ public final class SeglineTopology {
         measured.mapValues(InFlight::result, Named.as(StageNames.TO_MASKS))
                 .to(topics.masks().name(), Produced.with(topics.masks().keySerde(), topics.masks().valueSerde())
                         .withName(StageNames.MASKS_SINK));
-        measured.mapValues(InFlight::report, Named.as(StageNames.TO_QUALITY))
-                .to(topics.quality().name(), Produced.with(topics.quality().keySerde(), topics.quality().valueSerde())
-                        .withName(StageNames.QUALITY_SINK));
+        KStream<String, io.segline.records.QualityReport> reports = measured.mapValues(InFlight::report, Named.as(StageNames.TO_QUALITY));
+        reports.to(topics.quality().name(), Produced.with(topics.quality().keySerde(), topics.quality().valueSerde())
+                .withName(StageNames.QUALITY_SINK));
+        MonitorTopology.addTo(builder, reports, topics, stages.monitor());
         return builder.build();
     }
 }

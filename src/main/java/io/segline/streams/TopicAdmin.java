@@ -34,7 +34,8 @@ public final class TopicAdmin {
         deadLetterConfig.put("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
         List<Outcome> outcomes = new ArrayList<>();
         try (Admin admin = Admin.create(config.clientProperties())) {
-            for (String key : List.of(Keys.TOPIC_IMAGES, Keys.TOPIC_MASKS, Keys.TOPIC_QUALITY, Keys.TOPIC_DLQ)) {
+            for (String key : List.of(Keys.TOPIC_IMAGES, Keys.TOPIC_MASKS, Keys.TOPIC_QUALITY, Keys.TOPIC_DLQ, Keys.TOPIC_LINE_HEALTH,
+                    Keys.TOPIC_ALERTS)) {
                 String name = config.topic(key);
                 NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor))
                         .configs(key.equals(Keys.TOPIC_DLQ) ? deadLetterConfig : topicConfig);

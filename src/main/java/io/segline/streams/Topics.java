@@ -2,7 +2,9 @@ package io.segline.streams;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.records.Alert;
 import io.segline.records.DeadLetter;
+import io.segline.records.LineHealth;
 import io.segline.records.ImageCaptured;
 import io.segline.records.QualityReport;
 import io.segline.records.SegmentationResult;
@@ -22,7 +24,9 @@ public record Topics(
         Topic<String, ImageCaptured> images,
         Topic<String, SegmentationResult> masks,
         Topic<String, QualityReport> quality,
-        Topic<byte[], DeadLetter> deadLetters) {
+        Topic<byte[], DeadLetter> deadLetters,
+        Topic<String, LineHealth> lineHealth,
+        Topic<String, Alert> alerts) {
 
     /** Topics named by the configuration, with serdes on the configured registry. */
     public static Topics from(SeglineConfig config) {
@@ -36,7 +40,9 @@ public record Topics(
                 new Topic<>(config.topic(Keys.TOPIC_IMAGES), Serdes.String(), serde(ImageCaptured.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_MASKS), Serdes.String(), serde(SegmentationResult.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_QUALITY), Serdes.String(), serde(QualityReport.class, client, registry)),
-                new Topic<>(config.topic(Keys.TOPIC_DLQ), Serdes.ByteArray(), serde(DeadLetter.class, client, registry)));
+                new Topic<>(config.topic(Keys.TOPIC_DLQ), Serdes.ByteArray(), serde(DeadLetter.class, client, registry)),
+                new Topic<>(config.topic(Keys.TOPIC_LINE_HEALTH), Serdes.String(), serde(LineHealth.class, client, registry)),
+                new Topic<>(config.topic(Keys.TOPIC_ALERTS), Serdes.String(), serde(Alert.class, client, registry)));
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type, SchemaRegistryClient client,
@@ -45,6 +51,6 @@ public record Topics(
     }
 
     public List<String> names() {
-        return List.of(images.name(), masks.name(), quality.name(), deadLetters.name());
+        return List.of(images.name(), masks.name(), quality.name(), deadLetters.name(), lineHealth.name(), alerts.name());
     }
 }

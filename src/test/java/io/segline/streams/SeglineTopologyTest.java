@@ -273,7 +273,7 @@ class SeglineTopologyTest {
             }
         };
         start(config(Map.of()), stages -> new Stages(stages.validator(), stages.enricher(), () -> failing,
-                stages.refiner(), stages.measurer()));
+                stages.refiner(), stages.measurer(), stages.monitor()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
         images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
         images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));

@@ -54,7 +54,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering undeserializable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     exception.getMessage());
             return Response.resume(List.of(letters.record(record.key(), record.value(), record.topic(), record.partition(),
-                    record.offset(), StageNames.DESERIALIZE, exception)));
+                    record.offset(), record.timestamp(), StageNames.DESERIALIZE, exception)));
         }
     }
 
@@ -76,7 +76,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering {}-{}@{} from stage {}: {}", context.topic(), context.partition(), context.offset(),
                     context.processorNodeId(), exception.getMessage());
             return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                    context.partition(), context.offset(), context.processorNodeId(), exception)));
+                    context.partition(), context.offset(), context.timestamp(), context.processorNodeId(), exception)));
         }
     }
 
@@ -111,7 +111,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering the input of a result for {} that could not be produced: {}", record.topic(),
                     exception.getMessage());
             return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                    context.partition(), context.offset(), StageNames.PRODUCE, exception)));
+                    context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
         }
     }
 }

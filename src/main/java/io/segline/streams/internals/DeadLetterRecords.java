@@ -48,7 +48,7 @@ public final class DeadLetterRecords {
 
     /** The dead-letter record for one failed input. */
     public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
-            String stage, Throwable error) {
+            long timestamp, String stage, Throwable error) {
         DeadLetter letter = DeadLetter.newBuilder()
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
@@ -61,7 +61,8 @@ public final class DeadLetterRecords {
                 .setMessage(message(stage, error))
                 .setFailedAt(Instant.now())
                 .build();
-        return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter));
+        // The input's timestamp, so that the dead letter falls into the same line-health window as its input.
+        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, key, serializer.serialize(topic, letter));
     }
 
     static String message(String stage, Throwable error) {

@@ -132,7 +132,8 @@ public final class StageProcessors {
             void apply(InFlight item) {
                 Measurer.Measured measured = stage.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
                         item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
-                        item.modelName, item.modelVersion, item.stageMillis, groundTruth(item.event)));
+                        item.modelName, item.modelVersion, item.stageMillis, groundTruth(item.event),
+                        item.event.getCapturedAt()));
                 item.result = measured.result();
                 item.report = measured.report();
                 item.image = null;
