@@ -40,6 +40,9 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String TOPIC_DLQ = "segline.topic.dlq";
         public static final String TOPIC_LINE_HEALTH = "segline.topic.line.health";
         public static final String TOPIC_ALERTS = "segline.topic.alerts";
+        public static final String TOPIC_REVIEW = "segline.topic.review";
+        public static final String REVIEW_CONFIDENCE_BELOW = "segline.review.confidence.below";
+        public static final String REVIEW_SAMPLE_RATE = "segline.review.sample.rate";
         public static final String HEALTH_WINDOW_MS = "segline.health.window.ms";
         public static final String HEALTH_GRACE_MS = "segline.health.grace.ms";
         public static final String ALERT_DEAD_LETTER_RATE = "segline.alert.dead.letter.rate";
@@ -91,6 +94,9 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.TOPIC_DLQ, "dlq.v1");
         d.put(Keys.TOPIC_LINE_HEALTH, "line-health.v1");
         d.put(Keys.TOPIC_ALERTS, "alerts.v1");
+        d.put(Keys.TOPIC_REVIEW, "review.v1");
+        d.put(Keys.REVIEW_CONFIDENCE_BELOW, "0.5");
+        d.put(Keys.REVIEW_SAMPLE_RATE, "0.02");
         d.put(Keys.HEALTH_WINDOW_MS, "60000");
         d.put(Keys.HEALTH_GRACE_MS, "30000");
         d.put(Keys.ALERT_DEAD_LETTER_RATE, "0.2");

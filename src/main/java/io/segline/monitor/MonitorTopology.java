@@ -30,16 +30,17 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * The monitor part of the topology: results and dead letters are counted per line in tumbling windows
  * (event time, with grace for late records), each closed window goes to the line-health topic and
- * through the {@link AlertProcessor} to the alerts topic.
+ * through the {@link AlertProcessor} to the alerts topic; the {@link ReviewSampler} picks captures for a
+ * person to check and sends them to the review topic.
  */
 public final class MonitorTopology {
     public static final String HEALTH_STORE = "line-health-store";
 
     /** Window size, grace, and the alert rules. */
-    public record Settings(Duration window, Duration grace, AlertSettings alerts) {
+    public record Settings(Duration window, Duration grace, AlertSettings alerts, ReviewSampler review) {
         public static Settings from(SeglineConfig config) {
             return new Settings(Duration.ofMillis(config.getLong(Keys.HEALTH_WINDOW_MS)),
-                    Duration.ofMillis(config.getLong(Keys.HEALTH_GRACE_MS)), AlertSettings.from(config));
+                    Duration.ofMillis(config.getLong(Keys.HEALTH_GRACE_MS)), AlertSettings.from(config), ReviewSampler.from(config));
         }
     }
 
@@ -48,6 +49,9 @@ public final class MonitorTopology {
 
     /** Adds the monitor to {@code builder}, fed by the quality reports of the line. */
     public static void addTo(StreamsBuilder builder, KStream<String, QualityReport> reports, Topics topics, Settings settings) {
+        reports.mapValues(settings.review()::review, Named.as("review-sampling"))
+                .filter((imageId, request) -> request != null, Named.as("review-selected"))
+                .to(topics.review().name(), Produced.with(topics.review().keySerde(), topics.review().valueSerde()).withName("review-sink"));
         KStream<String, HealthEvent> results = reports.map((imageId, report) -> KeyValue.pair(report.getLineId(), fromReport(report)),
                 Named.as("health-event-from-report"));
         KStream<String, HealthEvent> deadLetters = builder

@@ -35,7 +35,7 @@ public final class TopicAdmin {
         List<Outcome> outcomes = new ArrayList<>();
         try (Admin admin = Admin.create(config.clientProperties())) {
             for (String key : List.of(Keys.TOPIC_IMAGES, Keys.TOPIC_MASKS, Keys.TOPIC_QUALITY, Keys.TOPIC_DLQ, Keys.TOPIC_LINE_HEALTH,
-                    Keys.TOPIC_ALERTS)) {
+                    Keys.TOPIC_ALERTS, Keys.TOPIC_REVIEW)) {
                 String name = config.topic(key);
                 NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor))
                         .configs(key.equals(Keys.TOPIC_DLQ) ? deadLetterConfig : topicConfig);

@@ -7,6 +7,7 @@ import io.segline.records.DeadLetter;
 import io.segline.records.LineHealth;
 import io.segline.records.ImageCaptured;
 import io.segline.records.QualityReport;
+import io.segline.records.ReviewRequest;
 import io.segline.records.SegmentationResult;
 import io.segline.serde.RegistryConfig;
 import io.segline.serde.SchemaRegistryClient;
@@ -26,7 +27,8 @@ public record Topics(
         Topic<String, QualityReport> quality,
         Topic<byte[], DeadLetter> deadLetters,
         Topic<String, LineHealth> lineHealth,
-        Topic<String, Alert> alerts) {
+        Topic<String, Alert> alerts,
+        Topic<String, ReviewRequest> review) {
 
     /** Topics named by the configuration, with serdes on the configured registry. */
     public static Topics from(SeglineConfig config) {
@@ -42,7 +44,8 @@ public record Topics(
                 new Topic<>(config.topic(Keys.TOPIC_QUALITY), Serdes.String(), serde(QualityReport.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_DLQ), Serdes.ByteArray(), serde(DeadLetter.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_LINE_HEALTH), Serdes.String(), serde(LineHealth.class, client, registry)),
-                new Topic<>(config.topic(Keys.TOPIC_ALERTS), Serdes.String(), serde(Alert.class, client, registry)));
+                new Topic<>(config.topic(Keys.TOPIC_ALERTS), Serdes.String(), serde(Alert.class, client, registry)),
+                new Topic<>(config.topic(Keys.TOPIC_REVIEW), Serdes.String(), serde(ReviewRequest.class, client, registry)));
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type, SchemaRegistryClient client,
@@ -51,6 +54,6 @@ public record Topics(
     }
 
     public List<String> names() {
-        return List.of(images.name(), masks.name(), quality.name(), deadLetters.name(), lineHealth.name(), alerts.name());
+        return List.of(images.name(), masks.name(), quality.name(), deadLetters.name(), lineHealth.name(), alerts.name(), review.name());
     }
 }

@@ -54,13 +54,22 @@ class MonitorTopologyTest {
 
     @BeforeEach
     void start() {
-        SeglineConfig config = SeglineConfig.of(Map.of(
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) {
+        if (driver != null) {
+            driver.close();
+        }
+        Map<String, String> values = new LinkedHashMap<>(Map.of(
                 "schema.registry.url", "mock://" + SCOPE,
                 "bootstrap.servers", "unused:9092",
                 SeglineConfig.Keys.HEALTH_WINDOW_MS, "60000",
                 SeglineConfig.Keys.HEALTH_GRACE_MS, "5000",
                 SeglineConfig.Keys.ALERT_SILENCE_MINUTES, "5",
                 SeglineConfig.Keys.ALERT_CHECK_INTERVAL_MS, "30000"));
+        values.putAll(extra);
+        SeglineConfig config = SeglineConfig.of(values);
         topics = Topics.from(config);
         Properties props = StreamsRunner.streamsProperties(config);
         // As in SeglineTopologyTest: the driver drops dead letters of the deserialization handler under EOS.
@@ -73,6 +82,7 @@ class MonitorTopologyTest {
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
                 topics.alerts().valueSerde().deserializer());
         ThangkaSynth synth = new ThangkaSynth(120, 160);
+        paintings.clear();
         for (int i = 0; i < 12; i++) {
             paintings.add(TestImages.encode(synth.generate(8, i, "clean").image(), "png"));
         }
@@ -226,6 +236,23 @@ class MonitorTopologyTest {
         assertThat(raised.get("dead-letter-rate")).containsExactly(AlertState.RAISED, AlertState.CLEARED);
         List<LineHealth> windows = health.readValuesToList();
         assertThat(windows.stream().mapToLong(LineHealth::getDeadLetters).sum()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldSendLowConfidenceResultsForReview() {
+        // Every result counts as low-confidence below 1.01; none is drawn at random.
+        start(Map.of(SeglineConfig.Keys.REVIEW_CONFIDENCE_BELOW, "1.01", SeglineConfig.Keys.REVIEW_SAMPLE_RATE, "0"));
+        var review = driver.createOutputTopic(topics.review().name(), topics.review().keySerde().deserializer(),
+                topics.review().valueSerde().deserializer());
+        steady("line-a", 1);
+        var requests = review.readValuesToList();
+        assertThat(requests).hasSize(PER_WINDOW);
+        assertThat(requests).allSatisfy(r -> assertThat(r.getReasons()).singleElement().asString().startsWith("low-confidence"));
+        start(Map.of(SeglineConfig.Keys.REVIEW_CONFIDENCE_BELOW, "0", SeglineConfig.Keys.REVIEW_SAMPLE_RATE, "0"));
+        var none = driver.createOutputTopic(topics.review().name(), topics.review().keySerde().deserializer(),
+                topics.review().valueSerde().deserializer());
+        steady("line-a", 1);
+        assertThat(none.readValuesToList()).isEmpty();
     }
 
     @Test
