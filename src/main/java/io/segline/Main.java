@@ -4,6 +4,7 @@ import io.segline.cli.CaptionCommand;
 import io.segline.cli.DatasetCommand;
 import io.segline.cli.DemoCommand;
 import io.segline.cli.EvaluateCommand;
+import io.segline.cli.MonitorCommand;
 import io.segline.cli.ProduceCommand;
 import io.segline.cli.RunCommand;
 import io.segline.cli.SubscribeCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
-                DatasetCommand.class, EvaluateCommand.class, CaptionCommand.class,
+                DatasetCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

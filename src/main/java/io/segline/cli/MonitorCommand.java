@@ -1,0 +1,98 @@
+package io.segline.cli;
+
+import io.segline.config.SeglineConfig;
+import io.segline.monitor.LineBoard;
+import io.segline.streams.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Line health in the terminal. */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        description = {"Shows the health of every line in the terminal, refreshing in place: the latest closed window"
+                + " (images, results, dead letters, latency p50/p95, verdicts, confidence, sharpness, colour cast) and the"
+                + " open alerts, read from the line-health and alerts topics.", "Ctrl-C to stop."})
+public final class MonitorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--since", defaultValue = "PT1H", description = "How far back to read windows and alerts (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration since;
+
+    @Option(names = "--refresh", defaultValue = "PT2S", description = "Redraw interval (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration refresh;
+
+    @Option(names = "--once", description = "Print the board once, after reading what is there, and exit (for scripts).")
+    boolean once;
+
+    @Override
+    public Integer call() {
+        SeglineConfig config = connection.config();
+        Topics topics = Topics.from(config);
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        LineBoard board = new LineBoard();
+        AtomicBoolean stop = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "segline-monitor-stop"));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.lineHealth().name(), topics.alerts().name())) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> from = new HashMap<>();
+            partitions.forEach(p -> from.put(p, System.currentTimeMillis() - since.toMillis()));
+            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(from);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp offset = offsets.get(p);
+                consumer.seek(p, offset == null ? end.get(p) : offset.offset());
+            }
+            long nextDraw = 0;
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.topic().equals(topics.lineHealth().name())) {
+                        board.add(topics.lineHealth().valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                    } else {
+                        board.add(topics.alerts().valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                    }
+                }
+                boolean caughtUp = end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                if (once && caughtUp) {
+                    out.print(board.render());
+                    out.flush();
+                    return 0;
+                }
+                if (!once && System.currentTimeMillis() >= nextDraw) {
+                    out.print("\033[H\033[2J");
+                    out.println("segline monitor - " + java.time.Instant.now().toString().substring(0, 19) + "Z  (Ctrl-C to stop)");
+                    out.print(board.render());
+                    out.flush();
+                    nextDraw = System.currentTimeMillis() + refresh.toMillis();
+                }
+            }
+        }
+        return 0;
+    }
+}
