@@ -134,6 +134,7 @@ public final class LlmEnricher implements CaptionEnricher {
 
     private EnrichedCaption fallback(ImageCaptured event, String why) {
         fallbacks.incrementAndGet();
+        io.micrometer.core.instrument.Metrics.counter("segline.caption.llm.fallbacks").increment();
         log.warn("LLM caption enrichment fell back to rules for {}: {}", event.getImageId(), why);
         return rules.build(event, rules.attributes(event.getCaption()), "llm-fallback-rules");
     }

@@ -3,6 +3,7 @@ package io.segline.cli;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.dataset.SynthWriter;
+import io.segline.monitor.HttpApi;
 import io.segline.serde.ApicurioRegistry;
 import io.segline.streams.EmbeddedKafka;
 import io.segline.streams.StreamsRunner;
@@ -57,6 +58,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " command to look at the topics, until Ctrl-C.")
     boolean keepRunning;
 
+    @Option(names = "--http-port", defaultValue = "0",
+            description = "Port of the dashboard, API and /metrics on 127.0.0.1 (default: a free one, printed).")
+    int httpPort;
+
     @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up if the results have not all arrived after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -103,8 +108,12 @@ public final class DemoCommand implements Callable<Integer> {
             stdout.printf("Kafka at %s, registry at %s (%.1f s)%n", kafka.bootstrapServers(), registry.url(), seconds(t0));
             TopicAdmin.createTopics(config, 2, (short) 1);
 
+            HttpApi api = HttpApi.start("127.0.0.1", httpPort, "127.0.0.1");
+            resources.add(api);
+            config = config.with(Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised()));
             StreamsRunner line = new StreamsRunner(config);
             resources.add(line);
+            api.attach(line.streams());
             line.start();
             awaitRunning(line);
             stdout.printf("Line running (segmenter %s, caption enrichment %s, refiner %s)%n",
@@ -137,7 +146,8 @@ public final class DemoCommand implements Callable<Integer> {
             stdout.printf("%n%d of %d images segmented, %d dead letter(s), in %.1f s. Masks, overlays and results.jsonl are in %s%n",
                     done, count, summary.deadLetters().size(), seconds(t0), out.toAbsolutePath());
             if (keepRunning && !interrupted.get()) {
-                stdout.printf("%nThe line keeps running; look at it with kcat while it does:%n"
+                stdout.printf("%nThe line keeps running. Dashboard: http://127.0.0.1:%d/  (API /api/lines, metrics /metrics)%n", api.port());
+                stdout.printf("Look at the topics with kcat while it does:%n"
                         + "  kcat -b %s -L%n"
                         + "  kcat -b %s -C -t %s -e -f '%%t [%%p] @%%o key %%k: %%S bytes (Confluent Avro)\\n'%n"
                         + "Schemas are at %s/subjects; produce more with%n"

@@ -2,6 +2,7 @@ package io.segline.cli;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.monitor.HttpApi;
 import io.segline.streams.StreamsRunner;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Spec;
         description = {"Runs the segmentation line against a Kafka cluster and a schema registry until stopped (Ctrl-C or SIGTERM).",
                 "Reads captures from the images topic, writes masks, quality reports and dead letters, exactly once.",
                 "Start more instances with the same segline.application.id to share the work; the topics' partitions set the"
-                        + " maximum parallelism. Create the topics first with 'segline topics create'."})
+                        + " maximum parallelism. Create the topics first with 'segline topics create'.",
+                "Serves a read-only dashboard, JSON API and Prometheus /metrics on segline.http.bind:segline.http.port"
+                        + " (default 127.0.0.1:8080; port -1 turns it off, 0 picks a free one)."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,8 +30,23 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SeglineConfig config = connection.config();
+        int port = config.getInt(Keys.HTTP_PORT);
+        HttpApi api = port < 0 ? null : HttpApi.start(config.require(Keys.HTTP_BIND), port, config.get(Keys.HTTP_ADVERTISED));
+        if (api != null) {
+            // Other instances forward interactive queries here.
+            config = config.with(java.util.Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised()));
+        }
         StreamsRunner runner = new StreamsRunner(config);
-        Thread hook = new Thread(runner::close, "segline-shutdown");
+        if (api != null) {
+            api.attach(runner.streams());
+            out.printf("Dashboard and API on http://%s:%d/ (metrics at /metrics)%n", config.require(Keys.HTTP_BIND), api.port());
+        }
+        Thread hook = new Thread(() -> {
+            runner.close();
+            if (api != null) {
+                api.close();
+            }
+        }, "segline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.printf("segline %s: %s -> %s, %s, dead letters %s (segmenter %s, enrichment %s, refiner %s)%n",
                 config.require(Keys.APPLICATION_ID), config.topic(Keys.TOPIC_IMAGES), config.topic(Keys.TOPIC_MASKS),
@@ -44,6 +62,9 @@ public final class RunCommand implements Callable<Integer> {
             // Shutting down already; the hook closes the runner.
         }
         runner.close();
+        if (api != null) {
+            api.close();
+        }
         return failed ? 1 : 0;
     }
 }

@@ -43,6 +43,10 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String TOPIC_REVIEW = "segline.topic.review";
         public static final String REVIEW_CONFIDENCE_BELOW = "segline.review.confidence.below";
         public static final String REVIEW_SAMPLE_RATE = "segline.review.sample.rate";
+        public static final String HTTP_BIND = "segline.http.bind";
+        public static final String HTTP_PORT = "segline.http.port";
+        public static final String HTTP_ADVERTISED = "segline.http.advertised.host";
+        public static final String HTTP_IMAGE_RETENTION_HOURS = "segline.http.image.retention.hours";
         public static final String HEALTH_WINDOW_MS = "segline.health.window.ms";
         public static final String HEALTH_GRACE_MS = "segline.health.grace.ms";
         public static final String ALERT_DEAD_LETTER_RATE = "segline.alert.dead.letter.rate";
@@ -97,6 +101,9 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.TOPIC_REVIEW, "review.v1");
         d.put(Keys.REVIEW_CONFIDENCE_BELOW, "0.5");
         d.put(Keys.REVIEW_SAMPLE_RATE, "0.02");
+        d.put(Keys.HTTP_BIND, "127.0.0.1");
+        d.put(Keys.HTTP_PORT, "8080");
+        d.put(Keys.HTTP_IMAGE_RETENTION_HOURS, "24");
         d.put(Keys.HEALTH_WINDOW_MS, "60000");
         d.put(Keys.HEALTH_GRACE_MS, "30000");
         d.put(Keys.ALERT_DEAD_LETTER_RATE, "0.2");

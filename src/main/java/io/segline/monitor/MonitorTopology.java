@@ -37,10 +37,11 @@ public final class MonitorTopology {
     public static final String HEALTH_STORE = "line-health-store";
 
     /** Window size, grace, and the alert rules. */
-    public record Settings(Duration window, Duration grace, AlertSettings alerts, ReviewSampler review) {
+    public record Settings(Duration window, Duration grace, AlertSettings alerts, ReviewSampler review, Duration imageRetention) {
         public static Settings from(SeglineConfig config) {
             return new Settings(Duration.ofMillis(config.getLong(Keys.HEALTH_WINDOW_MS)),
-                    Duration.ofMillis(config.getLong(Keys.HEALTH_GRACE_MS)), AlertSettings.from(config), ReviewSampler.from(config));
+                    Duration.ofMillis(config.getLong(Keys.HEALTH_GRACE_MS)), AlertSettings.from(config), ReviewSampler.from(config),
+                    Duration.ofHours(config.getLong(Keys.HTTP_IMAGE_RETENTION_HOURS)));
         }
     }
 

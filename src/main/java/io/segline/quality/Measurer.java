@@ -40,8 +40,8 @@ public final class Measurer {
         this.profiles = profiles;
     }
 
-    /** Both outputs of one image. */
-    public record Measured(SegmentationResult result, QualityReport report) {
+    /** Both outputs of one image, and a small overlay of the mask on the image for people to look at (PNG). */
+    public record Measured(SegmentationResult result, QualityReport report, byte[] overlayThumbnail) {
     }
 
     /** Everything the measure stage needs about one image. */
@@ -169,7 +169,27 @@ public final class Measurer {
                 .setClassAreaFractions(areas(classes))
                 .setMeasuredAt(now)
                 .build();
-        return new Measured(result, report);
+        return new Measured(result, report, thumbnail(in.image(), labels, w, h));
+    }
+
+    static final int THUMBNAIL_SIDE = 160;
+
+    private static byte[] thumbnail(java.awt.image.BufferedImage image, byte[] labels, int w, int h) {
+        java.awt.image.BufferedImage overlay = Overlays.draw(image, labels, w, h);
+        double scale = Math.min(1.0, (double) THUMBNAIL_SIDE / Math.max(w, h));
+        int tw = Math.max(1, (int) Math.round(w * scale));
+        int th = Math.max(1, (int) Math.round(h * scale));
+        java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(tw, th, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = small.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(overlay, 0, 0, tw, th, null);
+        g.dispose();
+        try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+            javax.imageio.ImageIO.write(small, "png", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, Double> areas(List<ClassMask> classes) {

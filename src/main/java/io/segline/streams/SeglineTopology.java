@@ -4,7 +4,12 @@ import io.segline.caption.CaptionEnricher;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.model.Segmenter;
+import io.segline.monitor.ImageIndexProcessor;
+import io.segline.monitor.ImageSummary;
+import io.segline.monitor.JsonSerde;
 import io.segline.monitor.MonitorTopology;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.Stores;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
 import io.segline.refine.Refiner;
@@ -94,6 +99,12 @@ public final class SeglineTopology {
         reports.to(topics.quality().name(), Produced.with(topics.quality().keySerde(), topics.quality().valueSerde())
                 .withName(StageNames.QUALITY_SINK));
         MonitorTopology.addTo(builder, reports, topics, stages.monitor());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.IMAGES_STORE),
+                Serdes.String(), new JsonSerde<>(ImageSummary.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.LATEST_STORE),
+                Serdes.String(), new JsonSerde<>(ImageIndexProcessor.LatestImages.class)));
+        measured.process(() -> new ImageIndexProcessor<InFlight>(InFlight::summary, stages.monitor().imageRetention()),
+                Named.as("image-index"), ImageIndexProcessor.IMAGES_STORE, ImageIndexProcessor.LATEST_STORE);
         return builder.build();
     }
 }

@@ -72,6 +72,11 @@ public final class StreamsRunner implements AutoCloseable {
         streams.start();
     }
 
+    /** The Kafka Streams client, for interactive queries and metrics. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

@@ -114,25 +114,8 @@ class LineIT {
         reasons.put(id, reason);
     }
 
-    /** Sends bad records between good ones, in the order given, alternating. */
+    /** Sends bad records between good ones (see {@link TestCluster#produceInterleaved}). */
     static void produceInterleaved(SeglineConfig config, String topic, Map<String, byte[]> input, List<String> good) {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        List<String> goodIds = new ArrayList<>(good);
-        List<String> badIds = input.keySet().stream().filter(id -> !good.contains(id)).toList();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            int g = 0;
-            for (String badId : badIds) {
-                if (g < goodIds.size()) {
-                    producer.send(new ProducerRecord<>(topic, goodIds.get(g), input.get(goodIds.get(g++))));
-                }
-                producer.send(new ProducerRecord<>(topic, badId, input.get(badId)));
-            }
-            while (g < goodIds.size()) {
-                producer.send(new ProducerRecord<>(topic, goodIds.get(g), input.get(goodIds.get(g++))));
-            }
-            producer.flush();
-        }
+        TestCluster.produceInterleaved(config, topic, input, good);
     }
 }

@@ -18,6 +18,11 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -99,5 +104,27 @@ public final class TestCluster {
 
     public static Path tempDir(String prefix) throws Exception {
         return Files.createTempDirectory(prefix);
+    }
+
+    /** Sends bad records between good ones, in the order given, alternating. */
+    public static void produceInterleaved(SeglineConfig config, String topic, Map<String, byte[]> input, List<String> good) {
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        List<String> goodIds = new ArrayList<>(good);
+        List<String> badIds = input.keySet().stream().filter(id -> !good.contains(id)).toList();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            int g = 0;
+            for (String badId : badIds) {
+                if (g < goodIds.size()) {
+                    producer.send(new ProducerRecord<>(topic, goodIds.get(g), input.get(goodIds.get(g++))));
+                }
+                producer.send(new ProducerRecord<>(topic, badId, input.get(badId)));
+            }
+            while (g < goodIds.size()) {
+                producer.send(new ProducerRecord<>(topic, goodIds.get(g), input.get(goodIds.get(g++))));
+            }
+            producer.flush();
+        }
     }
 }

@@ -49,6 +49,7 @@ public final class DeadLetterRecords {
     /** The dead-letter record for one failed input. */
     public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
             long timestamp, String stage, Throwable error) {
+        io.micrometer.core.instrument.Metrics.counter("segline.dead.letters", "stage", stage).increment();
         DeadLetter letter = DeadLetter.newBuilder()
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))

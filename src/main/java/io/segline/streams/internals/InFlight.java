@@ -27,6 +27,7 @@ public final class InFlight {
     String modelVersion;
     SegmentationResult result;
     QualityReport report;
+    byte[] overlayThumbnail;
 
     InFlight(ImageCaptured event) {
         this.event = event;
@@ -38,6 +39,27 @@ public final class InFlight {
 
     public QualityReport report() {
         return report;
+    }
+
+    /** The brief the HTTP API keeps of this image. */
+    public io.segline.monitor.ImageSummary summary() {
+        java.util.Map<String, Double> areas = new java.util.LinkedHashMap<>();
+        result.getClasses().forEach(c -> areas.put(c.getClassName(), c.getAreaFraction()));
+        java.util.Map<String, Double> qc = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> stars = new java.util.LinkedHashMap<>();
+        if (report.getCaptureQc() != null) {
+            qc.put("sharpness", report.getCaptureQc().getSharpness());
+            qc.put("noise", report.getCaptureQc().getNoise());
+            qc.put("shadowClipping", report.getCaptureQc().getShadowClipping());
+            qc.put("highlightClipping", report.getCaptureQc().getHighlightClipping());
+            qc.put("meanLuminance", report.getCaptureQc().getMeanLuminance());
+            qc.put("colourCastDeltaE", report.getCaptureQc().getColourCastDeltaE());
+            stars.putAll(report.getCaptureQc().getStars());
+        }
+        return new io.segline.monitor.ImageSummary(result.getImageId(), result.getLineId(), result.getProducedAt().toEpochMilli(),
+                report.getVerdict().name(), report.getReasons(), result.getMeanConfidence(), areas, qc, stars, report.getLatencyMs(),
+                result.getSegmenter(), result.getModelName() + ":" + result.getModelVersion(), result.getCaptionEnrichment(),
+                overlayThumbnail == null ? null : java.util.Base64.getEncoder().encodeToString(overlayThumbnail));
     }
 
     void timed(String stage, long startNanos) {

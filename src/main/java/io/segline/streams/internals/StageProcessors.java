@@ -18,6 +18,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * topic through the processing exception handler, which records the stage by processor name.
  */
 public final class StageProcessors {
+    /** Per-stage timers in Micrometer's global registry (exposed on /metrics when the HTTP API runs). */
+    private static final java.util.function.Function<String, io.micrometer.core.instrument.Timer> STAGE_TIMERS = stage ->
+            io.micrometer.core.instrument.Timer.builder("segline.stage.duration").tag("stage", stage)
+                    .description("Time spent in each stage of the line, per image").publishPercentiles(0.5, 0.95)
+                    .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
     private StageProcessors() {
     }
 
@@ -39,6 +45,7 @@ public final class StageProcessors {
                 InFlight item = new InFlight(record.value());
                 item.image = decoded.image();
                 item.timed(StageNames.VALIDATE, t0);
+                STAGE_TIMERS.apply(StageNames.VALIDATE).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 context.forward(record.withValue(item));
             }
         };
@@ -136,6 +143,7 @@ public final class StageProcessors {
                         item.event.getCapturedAt()));
                 item.result = measured.result();
                 item.report = measured.report();
+                item.overlayThumbnail = measured.overlayThumbnail();
                 item.image = null;
             }
 
@@ -179,7 +187,11 @@ public final class StageProcessors {
             // The measure stage builds the result that carries the timings, so it cannot include its own.
             if (!StageNames.MEASURE.equals(name())) {
                 record.value().timed(name(), t0);
+            } else {
+                io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", record.value().event.getLineId(),
+                        "verdict", record.value().report.getVerdict().name()).increment();
             }
+            STAGE_TIMERS.apply(name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             context.forward(record);
         }
     }

@@ -1,0 +1,170 @@
+package io.segline.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segline.config.SeglineConfig;
+import io.segline.streams.StreamsRunner;
+import io.segline.streams.Topics;
+import io.segline.testing.TestCluster;
+import io.segline.testing.TestImages;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API, Prometheus metrics and the dashboard of a line running on the embedded broker; the
+ * dashboard is rendered by Debian's headless Chromium.
+ */
+@Tag("integration")
+class DashboardIT {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final int IMAGES = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpApi api;
+    private static StreamsRunner line;
+    private static String base;
+
+    @BeforeAll
+    static void startLineAndProduce() throws Exception {
+        api = HttpApi.start("127.0.0.1", 0, "127.0.0.1");
+        SeglineConfig config = TestCluster.config("dashboard", Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised()));
+        line = new StreamsRunner(config);
+        api.attach(line.streams());
+        line.start();
+        base = "http://127.0.0.1:" + api.port();
+        Topics topics = Topics.from(config);
+        Map<String, byte[]> input = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+            String id = "dash-" + i;
+            ids.add(id);
+            input.put(id, topics.images().valueSerde().serializer().serialize(topics.images().name(),
+                    io.segline.records.ImageCaptured.newBuilder(TestImages.inline(id, TestImages.png(i), "Green Tara on a lotus."))
+                            .setLineId("line-dash").setCapturedAt(Instant.now()).build()));
+        }
+        TestCluster.produceInterleaved(config, topics.images().name(), input, ids);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && imagesOnDashboardApi() < IMAGES) {
+            Thread.sleep(300);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (line != null) {
+            line.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private static long imagesOnDashboardApi() {
+        try {
+            HttpResponse<String> response = get("/api/lines");
+            if (response.statusCode() != 200) {
+                return 0;
+            }
+            for (JsonNode node : JSON.readTree(response.body()).path("lines")) {
+                if (node.path("lineId").asText().equals("line-dash")) {
+                    return node.path("images").asLong();
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswerTheApiForLinesAndImages() throws Exception {
+        JsonNode lines = JSON.readTree(get("/api/lines").body());
+        JsonNode dash = lines.path("lines").get(0);
+        assertThat(dash.path("lineId").asText()).isEqualTo("line-dash");
+        assertThat(dash.path("images").asLong()).isEqualTo(IMAGES);
+        assertThat(dash.path("results").asLong()).isEqualTo(IMAGES);
+        assertThat(dash.path("latestImages")).isNotEmpty();
+        assertThat(JSON.readTree(get("/api/lines/line-dash").body()).path("windows")).isNotEmpty();
+        assertThat(get("/api/lines/no-such-line").statusCode()).isEqualTo(404);
+
+        JsonNode image = JSON.readTree(get("/api/images/dash-0").body());
+        assertThat(image.path("imageId").asText()).isEqualTo("dash-0");
+        assertThat(image.path("verdict").asText()).isIn("PASS", "WARN", "FAIL");
+        assertThat(image.path("stars").path("sharpness").asInt()).isBetween(1, 4);
+        HttpResponse<byte[]> overlay = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/images/dash-0/overlay.png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(overlay.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(overlay.body()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        assertThat(get("/api/images/never-seen").statusCode()).isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/lines")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("read-only").isEqualTo(405);
+    }
+
+    @Test
+    void shouldExposeSeglineAndKafkaStreamsMetricsForPrometheus() throws Exception {
+        String metrics = get("/metrics").body();
+        double processed = metrics.lines()
+                .filter(l -> l.startsWith("segline_images_processed_total{") && l.contains("line=\"line-dash\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(processed).isEqualTo(IMAGES);
+        assertThat(metrics).contains("segline_stage_duration_seconds_count{stage=\"segment\"}")
+                .contains("segline_stage_duration_seconds{stage=\"segment\",quantile=\"0.95\"}");
+        assertThat(metrics.lines().filter(l -> l.startsWith("kafka_stream_")).count()).as("Kafka Streams client metrics").isPositive();
+    }
+
+    @Test
+    void shouldShowTheImagesProducedOnTheLineTileInHeadlessChromium() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(CHROMIUM)), "Skipped: Chromium is not installed. Install it with"
+                + " 'apt-get install -y chromium' (.ci/run does this).");
+        Path profile = Files.createTempDirectory("segline-chromium-");
+        List<String> flags = List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--virtual-time-budget=8000", "--window-size=1280,720");
+        List<String> dump = new ArrayList<>(flags);
+        dump.add("--dump-dom");
+        dump.add(base + "/");
+        String dom = run(dump);
+        assertThat(dom).contains("data-line=\"line-dash\"").contains("data-images=\"" + IMAGES + "\"");
+
+        Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+        List<String> shot = new ArrayList<>(flags);
+        shot.add("--screenshot=" + screenshot);
+        shot.add(base + "/");
+        run(shot);
+        assertThat(screenshot).exists();
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
