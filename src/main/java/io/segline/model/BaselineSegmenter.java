@@ -1,8 +1,8 @@
 package io.segline.model;
 
+import io.segline.imaging.Cielab;
+import io.segline.imaging.Images;
 import io.segline.records.EnrichedCaption;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 
@@ -64,26 +64,7 @@ public final class BaselineSegmenter implements Segmenter {
     }
 
     static BufferedImage reduce(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        double scale = Math.min(1.0, (double) WORKING_SIDE / Math.max(w, h));
-        int tw = Math.max(1, (int) Math.round(w * scale));
-        int th = Math.max(1, (int) Math.round(h * scale));
-        BufferedImage current = image;
-        // Halve progressively so bilinear sampling averages every source pixel instead of skipping most.
-        while (current.getWidth() / 2 >= tw && current.getHeight() / 2 >= th) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
-        }
-        return draw(current, tw, th);
-    }
-
-    private static BufferedImage draw(BufferedImage source, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, w, h, null);
-        g.dispose();
-        return out;
+        return Images.reduce(image, WORKING_SIDE);
     }
 
     static float[][] toLab(BufferedImage image) {
@@ -92,29 +73,12 @@ public final class BaselineSegmenter implements Segmenter {
         int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
         float[][] lab = new float[3][w * h];
         for (int i = 0; i < rgb.length; i++) {
-            double r = linear((rgb[i] >> 16) & 0xff);
-            double g = linear((rgb[i] >> 8) & 0xff);
-            double b = linear(rgb[i] & 0xff);
-            double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
-            double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-            double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-            double fx = f(x);
-            double fy = f(y);
-            double fz = f(z);
-            lab[0][i] = (float) (116 * fy - 16);
-            lab[1][i] = (float) (500 * (fx - fy));
-            lab[2][i] = (float) (200 * (fy - fz));
+            double[] v = Cielab.of((rgb[i] >> 16) & 0xff, (rgb[i] >> 8) & 0xff, rgb[i] & 0xff);
+            lab[0][i] = (float) v[0];
+            lab[1][i] = (float) v[1];
+            lab[2][i] = (float) v[2];
         }
         return lab;
-    }
-
-    private static double linear(int channel) {
-        double c = channel / 255.0;
-        return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-    }
-
-    private static double f(double t) {
-        return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16.0 / 116;
     }
 
     /** The column index (fractional) about which the image best matches its mirror: column x mirrors to 2a - x. */

@@ -82,15 +82,8 @@ public final class MonitorTopology {
     }
 
     static HealthEvent fromReport(QualityReport report) {
-        Map<String, Double> qc = new LinkedHashMap<>();
-        if (report.getCaptureQc() != null) {
-            qc.put("sharpness", report.getCaptureQc().getSharpness());
-            qc.put("noise", report.getCaptureQc().getNoise());
-            qc.put("shadowClipping", report.getCaptureQc().getShadowClipping());
-            qc.put("highlightClipping", report.getCaptureQc().getHighlightClipping());
-            qc.put("meanLuminance", report.getCaptureQc().getMeanLuminance());
-            qc.put("colourCastDeltaE", report.getCaptureQc().getColourCastDeltaE());
-        }
+        Map<String, Double> qc = report.getCaptureQc() == null ? new LinkedHashMap<>()
+                : io.segline.quality.CaptureQcMeter.values(report.getCaptureQc());
         return new HealthEvent(report.getLineId(), false, report.getVerdict().name(), report.getSegmentationConfidence(),
                 report.getLatencyMs(), report.getClassAreaFractions(), qc);
     }

@@ -1,8 +1,8 @@
 package io.segline.quality;
 
+import io.segline.imaging.Cielab;
+import io.segline.imaging.Images;
 import io.segline.records.CaptureQc;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +65,11 @@ public final class CaptureQcMeter {
                 sumR += r;
                 sumG += g;
                 sumB += b;
-                sumL += Lab.lightness(r, g, b);
+                sumL += Cielab.lightness(r, g, b);
                 n++;
             }
         }
-        double[] meanLab = Lab.of(sumR / n, sumG / n, sumB / n);
+        double[] meanLab = Cielab.of(sumR / n, sumG / n, sumB / n);
         double sharpness = laplacianVariance(grey(scaled(image)));
         double noise = noise(image, rgb);
         Map<String, Integer> stars = new LinkedHashMap<>();
@@ -90,6 +90,18 @@ public final class CaptureQcMeter {
                 .build();
     }
 
+    /** The measures by name, as line health and the API report them. */
+    public static Map<String, Double> values(CaptureQc qc) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("sharpness", qc.getSharpness());
+        out.put("noise", qc.getNoise());
+        out.put("shadowClipping", qc.getShadowClipping());
+        out.put("highlightClipping", qc.getHighlightClipping());
+        out.put("meanLuminance", qc.getMeanLuminance());
+        out.put("colourCastDeltaE", qc.getColourCastDeltaE());
+        return out;
+    }
+
     /** Reasons for a verdict: 1 star fails a measure, 2 stars warn. */
     public static List<String> reasons(CaptureQc qc, List<String> warnings, List<String> failures) {
         qc.getStars().forEach((measure, stars) -> {
@@ -103,26 +115,7 @@ public final class CaptureQcMeter {
     }
 
     private static BufferedImage scaled(BufferedImage image) {
-        double scale = (double) WORKING_SIDE / Math.max(image.getWidth(), image.getHeight());
-        if (scale >= 1) {
-            return image;
-        }
-        int w = Math.max(3, (int) Math.round(image.getWidth() * scale));
-        int h = Math.max(3, (int) Math.round(image.getHeight() * scale));
-        BufferedImage current = image;
-        while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
-        }
-        return draw(current, w, h);
-    }
-
-    private static BufferedImage draw(BufferedImage source, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, w, h, null);
-        g.dispose();
-        return out;
+        return Images.reduce(image, WORKING_SIDE);
     }
 
     private static float[][] grey(BufferedImage image) {
@@ -190,44 +183,4 @@ public final class CaptureQcMeter {
         return Math.sqrt(Math.PI / 2) * sum / (6.0 * (cw - 2) * (ch - 2));
     }
 
-    /** sRGB (0-255) to CIELAB under D65. */
-    static final class Lab {
-        private static final double[] LINEAR = new double[256];
-
-        static {
-            for (int i = 0; i < 256; i++) {
-                LINEAR[i] = linear(i / 255.0);
-            }
-        }
-
-        private Lab() {
-        }
-
-        /** L* of an 8-bit sRGB colour, through a table. */
-        static double lightness(int r, int g, int b) {
-            double y = 0.2126 * LINEAR[r] + 0.7152 * LINEAR[g] + 0.0722 * LINEAR[b];
-            return 116 * f(y) - 16;
-        }
-
-        static double[] of(double r, double g, double b) {
-            double lr = linear(r / 255);
-            double lg = linear(g / 255);
-            double lb = linear(b / 255);
-            double x = (0.4124 * lr + 0.3576 * lg + 0.1805 * lb) / 0.95047;
-            double y = 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
-            double z = (0.0193 * lr + 0.1192 * lg + 0.9505 * lb) / 1.08883;
-            double fx = f(x);
-            double fy = f(y);
-            double fz = f(z);
-            return new double[] {116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)};
-        }
-
-        private static double linear(double c) {
-            return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-        }
-
-        private static double f(double t) {
-            return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16.0 / 116;
-        }
-    }
 }

@@ -48,12 +48,7 @@ public final class InFlight {
         java.util.Map<String, Double> qc = new java.util.LinkedHashMap<>();
         java.util.Map<String, Integer> stars = new java.util.LinkedHashMap<>();
         if (report.getCaptureQc() != null) {
-            qc.put("sharpness", report.getCaptureQc().getSharpness());
-            qc.put("noise", report.getCaptureQc().getNoise());
-            qc.put("shadowClipping", report.getCaptureQc().getShadowClipping());
-            qc.put("highlightClipping", report.getCaptureQc().getHighlightClipping());
-            qc.put("meanLuminance", report.getCaptureQc().getMeanLuminance());
-            qc.put("colourCastDeltaE", report.getCaptureQc().getColourCastDeltaE());
+            qc.putAll(io.segline.quality.CaptureQcMeter.values(report.getCaptureQc()));
             stars.putAll(report.getCaptureQc().getStars());
         }
         return new io.segline.monitor.ImageSummary(result.getImageId(), result.getLineId(), result.getProducedAt().toEpochMilli(),
