@@ -19,7 +19,8 @@ import java.util.Map;
  *     levels, from the absolute response to a 3x3 high-pass mask that cancels edges and flat ramps
  *     (J. Immerkær, "Fast Noise Variance Estimation", CVIU 64(2), 1996), on a central crop of at most
  *     {@value #NOISE_CROP}² pixels at full resolution.</li>
- * <li><b>shadowClipping / highlightClipping</b>: share of pixels with any channel at 0-1 / 254-255.</li>
+ * <li><b>shadowClipping / highlightClipping</b>: share of pixels with all three channels at 0-1 / 254-255
+ *     (a saturated pigment reaches the end of the range in one channel without losing its tone).</li>
  * <li><b>meanLuminance</b>: mean CIELAB L* (D65).</li>
  * <li><b>colourCastDeltaE</b>: grey-world cast, the CIELAB chroma (ΔE from neutral) of the mean colour.</li>
  * </ul>
@@ -56,10 +57,12 @@ public final class CaptureQcMeter {
                 int r = (p >> 16) & 0xff;
                 int g = (p >> 8) & 0xff;
                 int b = p & 0xff;
-                if (r <= 1 || g <= 1 || b <= 1) {
+                // Clipped means no detail left in any channel: a saturated pigment may legitimately reach 0 or 255
+                // in one channel, but a pixel at the end of the range in all three has lost its tone.
+                if (r <= 1 && g <= 1 && b <= 1) {
                     shadows++;
                 }
-                if (r >= 254 || g >= 254 || b >= 254) {
+                if (r >= 254 && g >= 254 && b >= 254) {
                     highlights++;
                 }
                 sumR += r;
