@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * topic through the processing exception handler, which records the stage by processor name.
  */
 public final class StageProcessors {
-    /** Per-stage timers in Micrometer's global registry (exposed on /metrics when the HTTP API runs). */
+    /** Per-stage timers in Micrometer's global registry (exposed on /metrics when the HTTP API runs); looked up once per processor. */
     private static final java.util.function.Function<String, io.micrometer.core.instrument.Timer> STAGE_TIMERS = stage ->
             io.micrometer.core.instrument.Timer.builder("segline.stage.duration").tag("stage", stage)
                     .description("Time spent in each stage of the line, per image").publishPercentiles(0.5, 0.95)
@@ -31,11 +31,13 @@ public final class StageProcessors {
         return () -> new FixedKeyProcessor<>() {
             private FixedKeyProcessorContext<String, InFlight> context;
             private ImageValidator stage;
+            private io.micrometer.core.instrument.Timer timer;
 
             @Override
             public void init(FixedKeyProcessorContext<String, InFlight> context) {
                 this.context = context;
                 this.stage = validator.get();
+                this.timer = STAGE_TIMERS.apply(StageNames.VALIDATE);
             }
 
             @Override
@@ -45,7 +47,7 @@ public final class StageProcessors {
                 InFlight item = new InFlight(record.value());
                 item.image = decoded.image();
                 item.timed(StageNames.VALIDATE, t0);
-                STAGE_TIMERS.apply(StageNames.VALIDATE).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 context.forward(record.withValue(item));
             }
         };
@@ -167,10 +169,12 @@ public final class StageProcessors {
     /** A stage that changes the in-flight item and passes it on, timing itself. */
     private abstract static class Stage implements FixedKeyProcessor<String, InFlight, InFlight> {
         private FixedKeyProcessorContext<String, InFlight> context;
+        private io.micrometer.core.instrument.Timer timer;
 
         @Override
         public void init(FixedKeyProcessorContext<String, InFlight> context) {
             this.context = context;
+            this.timer = STAGE_TIMERS.apply(name());
             start();
         }
 
@@ -191,7 +195,7 @@ public final class StageProcessors {
                 io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", record.value().event.getLineId(),
                         "verdict", record.value().report.getVerdict().name()).increment();
             }
-            STAGE_TIMERS.apply(name()).record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             context.forward(record);
         }
     }
