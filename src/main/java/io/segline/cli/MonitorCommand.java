@@ -3,7 +3,17 @@ package io.segline.cli;
 import io.segline.config.SeglineConfig;
 import io.segline.monitor.LineBoard;
 import io.segline.streams.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.segline.records.Alert;
+import io.segline.records.AlertState;
+import io.segline.records.LineHealth;
+import io.segline.records.Severity;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +45,8 @@ public final class MonitorCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Option(names = "--since", defaultValue = "PT1H", description = "How far back to read windows and alerts (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration since;
 
@@ -44,8 +56,16 @@ public final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Print the board once, after reading what is there, and exit (for scripts).")
     boolean once;
 
+    @Option(names = "--api", paramLabel = "URL",
+            description = "Read the live state (windows still open included) from a running line's HTTP API, e.g."
+                    + " http://127.0.0.1:8080, instead of the closed windows on the topics; needs no Kafka settings.")
+    URI api;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (api != null) {
+            return fromApi();
+        }
         SeglineConfig config = connection.config();
         Topics topics = Topics.from(config);
         PrintWriter out = spec.commandLine().getOut();
@@ -94,5 +114,65 @@ public final class MonitorCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private int fromApi() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        HttpClient http = HttpClient.newHttpClient();
+        AtomicBoolean stop = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "segline-monitor-stop"));
+        URI lines = api.resolve("/api/lines");
+        while (!stop.get()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(lines).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(lines + " answered " + response.statusCode() + ": " + body.path("error").asText());
+            }
+            LineBoard board = new LineBoard();
+            for (JsonNode line : body.path("lines")) {
+                board.add(lineHealth(line));
+                for (JsonNode alert : line.path("openAlerts")) {
+                    board.add(Alert.newBuilder().setAlertId(alert.path("alertId").asText()).setLineId(line.path("lineId").asText())
+                            .setRule(alert.path("rule").asText()).setSeverity(Severity.WARNING).setState(AlertState.RAISED)
+                            .setAt(Instant.now()).setMessage(alert.path("rule").asText() + " is open").build());
+                }
+            }
+            if (!once) {
+                out.print("\033[H\033[2J");
+                out.println("segline monitor - " + api + " - last " + body.path("recentMinutes").asInt() + " min  (Ctrl-C to stop)");
+            }
+            out.print(board.render());
+            out.flush();
+            if (once) {
+                return 0;
+            }
+            Thread.sleep(refresh.toMillis());
+        }
+        return 0;
+    }
+
+    /** The line's last {@code recentMinutes} as one window, as the API sums them. */
+    private static LineHealth lineHealth(JsonNode line) {
+        JsonNode windows = line.path("windows");
+        JsonNode last = windows.size() == 0 ? JSON.createObjectNode() : windows.get(windows.size() - 1);
+        java.util.Map<String, Long> verdicts = new java.util.LinkedHashMap<>();
+        line.path("verdicts").fields().forEachRemaining(e -> verdicts.put(e.getKey(), e.getValue().asLong()));
+        java.util.Map<String, Double> qc = new java.util.LinkedHashMap<>();
+        last.path("captureQcMeans").fields().forEachRemaining(e -> qc.put(e.getKey(), e.getValue().asDouble()));
+        Instant end = last.hasNonNull("windowEnd") ? Instant.parse(last.get("windowEnd").asText()) : Instant.now();
+        return LineHealth.newBuilder()
+                .setLineId(line.path("lineId").asText())
+                .setWindowStart(last.hasNonNull("windowStart") ? Instant.parse(last.get("windowStart").asText()) : end)
+                .setWindowEnd(end)
+                .setImages(line.path("images").asLong())
+                .setResults(line.path("results").asLong())
+                .setDeadLetters(line.path("deadLetters").asLong())
+                .setLatencyP50Ms(last.hasNonNull("latencyP50Ms") ? last.get("latencyP50Ms").asDouble() : null)
+                .setLatencyP95Ms(last.hasNonNull("latencyP95Ms") ? last.get("latencyP95Ms").asDouble() : null)
+                .setVerdictCounts(verdicts)
+                .setMeanConfidence(line.hasNonNull("meanConfidence") ? line.get("meanConfidence").asDouble() : null)
+                .setCaptureQcMeans(qc)
+                .build();
     }
 }

@@ -126,6 +126,17 @@ class DashboardIT {
     }
 
     @Test
+    void shouldShowTheLineInTheTerminalMonitorFromTheApi() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = io.segline.Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("monitor", "--api", base, "--once")).isZero();
+        String row = out.toString().lines().filter(l -> l.startsWith("line-dash")).findFirst().orElseThrow(
+                () -> new AssertionError("no line-dash row in:\n" + out));
+        assertThat(row.trim().split("\\s+")[2]).as("images column of: %s", row).isEqualTo(String.valueOf(IMAGES));
+    }
+
+    @Test
     void shouldExposeSeglineAndKafkaStreamsMetricsForPrometheus() throws Exception {
         String metrics = get("/metrics").body();
         double processed = metrics.lines()
