@@ -72,6 +72,8 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String MAX_POLL_RECORDS = "segline.max.poll.records";
         public static final String CAPTION_LEXICON = "segline.caption.lexicon";
         public static final String QC_ENABLED = "segline.qc.enabled";
+        public static final String BATCH_SIZE = "segline.batch.size";
+        public static final String BATCH_LINGER_MS = "segline.batch.linger.ms";
         public static final String LLM_URL = "segline.caption.llm.url";
         public static final String LLM_MODEL = "segline.caption.llm.model";
         public static final String LLM_API_KEY_ENV = "segline.caption.llm.api.key.env";
@@ -123,6 +125,8 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.CLAIM_CHECK_ROOTS, "");
         d.put(Keys.ENRICHMENT, "rules");
         d.put(Keys.QC_ENABLED, "true");
+        d.put(Keys.BATCH_SIZE, "1");
+        d.put(Keys.BATCH_LINGER_MS, "200");
         d.put(Keys.LLM_MODEL, "default");
         d.put(Keys.LLM_API_KEY_ENV, "SEGLINE_LLM_API_KEY");
         d.put(Keys.LLM_TIMEOUT_MS, "2000");

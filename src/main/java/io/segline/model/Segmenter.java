@@ -11,6 +11,18 @@ public interface Segmenter extends AutoCloseable {
 
     ClassProbabilities segment(BufferedImage image, EnrichedCaption caption);
 
+    /**
+     * Segments a batch in one call; models override this to run one forward pass per batch. The result
+     * for an image must not depend on the other images of the batch.
+     */
+    default java.util.List<ClassProbabilities> segmentBatch(java.util.List<BufferedImage> images, java.util.List<EnrichedCaption> captions) {
+        java.util.List<ClassProbabilities> out = new java.util.ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            out.add(segment(images.get(i), captions.get(i)));
+        }
+        return out;
+    }
+
     /** The route, as configured ({@code segline.segmenter}): e.g. {@code baseline}. */
     String name();
 

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
 import io.segline.refine.Refiner;
+import io.segline.streams.internals.BatchingProcessor;
 import io.segline.streams.internals.InFlight;
 import io.segline.streams.internals.StageNames;
 import io.segline.streams.internals.StageProcessors;
@@ -20,6 +21,7 @@ import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -47,7 +49,7 @@ public final class SeglineTopology {
     /** The stages, created per stream thread from their suppliers. */
     public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
             Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer,
-            MonitorTopology.Settings monitor) {
+            MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger) {
 
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
@@ -61,8 +63,16 @@ public final class SeglineTopology {
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config));
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config),
+                    config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)));
         }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
     }
 
     /** Capture-QC profiles by line, read once per line from the configuration; none when {@code segline.qc.enabled=false}. */
@@ -82,15 +92,28 @@ public final class SeglineTopology {
     /** The topology with the given stages (tests swap stages here). */
     public static Topology build(Topics topics, Stages stages) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
-        KStream<String, InFlight> measured = builder
+        if (stages.batchSize() > 1) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingProcessor.STORE),
+                    Serdes.String(), new JsonSerde<>(BatchingProcessor.Buffered.class)));
+        }
+        String[] batchStores = stages.batchSize() > 1 ? new String[] {BatchingProcessor.STORE} : new String[0];
+        KStream<String, InFlight> outcomes = builder
                 .stream(topics.images().name(), Consumed.with(topics.images().keySerde(), topics.images().valueSerde())
                         .withName(StageNames.SOURCE))
                 .processValues(StageProcessors.validate(stages.validator()), Named.as(StageNames.VALIDATE))
                 .processValues(StageProcessors.enrich(stages.enricher()), Named.as(StageNames.ENRICH))
-                .processValues(StageProcessors.segment(stages.segmenter()), Named.as(StageNames.SEGMENT))
-                .processValues(StageProcessors.refine(stages.refiner()), Named.as(StageNames.REFINE))
-                .processValues(StageProcessors.measure(stages.measurer()), Named.as(StageNames.MEASURE))
-                // Outputs are keyed by imageId even when a producer used another key; nothing stateful follows.
+                // Segment, refine and measure, micro-batched; a failure there becomes the item's dead letter.
+                .process(() -> new BatchingProcessor(stages.batchSize(), stages.batchLinger(), stages.validator(), stages.segmenter(),
+                        stages.refiner(), stages.measurer(), topics.images().valueSerde(), topics.images().name()),
+                        Named.as(StageNames.SEGMENT), batchStores);
+        outcomes.filter((key, item) -> item.deadLetter() != null, Named.as(StageNames.FAILED))
+                .map((key, item) -> KeyValue.pair(item.deadLetter().getOriginalKey() == null ? null
+                        : bytes(item.deadLetter().getOriginalKey()), item.deadLetter()), Named.as(StageNames.TO_DEAD_LETTERS))
+                .to(topics.deadLetters().name(), Produced.with(topics.deadLetters().keySerde(), topics.deadLetters().valueSerde())
+                        .withName(StageNames.DEAD_LETTER_SINK));
+        KStream<String, InFlight> measured = outcomes
+                .filter((key, item) -> item.deadLetter() == null, Named.as(StageNames.SUCCEEDED))
+                // Outputs are keyed by imageId even when a producer used another key.
                 .selectKey((key, item) -> item.result().getImageId(), Named.as(StageNames.KEY_BY_IMAGE));
         measured.mapValues(InFlight::result, Named.as(StageNames.TO_MASKS))
                 .to(topics.masks().name(), Produced.with(topics.masks().keySerde(), topics.masks().valueSerde())

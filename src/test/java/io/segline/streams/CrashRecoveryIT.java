@@ -101,7 +101,7 @@ class CrashRecoveryIT {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static Process startLine(SeglineConfig config, Path log) throws Exception {
+    static Process startLine(SeglineConfig config, Path log) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),

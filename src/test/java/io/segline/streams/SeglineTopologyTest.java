@@ -273,7 +273,7 @@ class SeglineTopologyTest {
             }
         };
         start(config(Map.of()), stages -> new Stages(stages.validator(), stages.enricher(), () -> failing,
-                stages.refiner(), stages.measurer(), stages.monitor()));
+                stages.refiner(), stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
         images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
         images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));
@@ -301,11 +301,47 @@ class SeglineTopologyTest {
     }
 
     @Test
+    void shouldHoldRecordsUntilTheBatchIsFullOrHasLingered() {
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "4", SeglineConfig.Keys.BATCH_LINGER_MS, "1000"));
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput("b" + i, TestImages.inline("b" + i, TestImages.png(i), "caption"));
+        }
+        assertThat(masks.isEmpty()).as("three of four: still waiting").isTrue();
+        images.pipeInput("b3", TestImages.inline("b3", TestImages.png(3), "caption"));
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("b0", "b1", "b2", "b3");
+        images.pipeInput("b4", TestImages.inline("b4", TestImages.png(4), "caption"));
+        images.pipeInput("b5", TestImages.inline("b5", TestImages.png(5), "caption"));
+        assertThat(masks.isEmpty()).isTrue();
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1500));
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("b4", "b5");
+        assertThat(quality.readKeyValuesToList()).hasSize(6);
+    }
+
+    @Test
+    void shouldGiveTheSameResultAloneAndInsideABatch() {
+        start(Map.of());
+        images.pipeInput("same", TestImages.inline("same", TestImages.png(9), "caption"));
+        SegmentationResult alone = masks.readValue();
+        driver.close();
+        MockSchemaRegistry.dropScope(SCOPE);
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3"));
+        images.pipeInput("other-1", TestImages.inline("other-1", TestImages.png(1), "caption"));
+        images.pipeInput("same", TestImages.inline("same", TestImages.png(9), "caption"));
+        images.pipeInput("other-2", TestImages.inline("other-2", TestImages.png(2), "caption"));
+        SegmentationResult batched = masks.readKeyValuesToList().get(1).value;
+        assertThat(batched.getImageId()).isEqualTo("same");
+        // Exactly equal: the baseline segments each image on its own; a learned model must keep this to its stated tolerance.
+        assertThat(batched.getLabelMapPng()).isEqualTo(alone.getLabelMapPng());
+        assertThat(batched.getMeanConfidence()).isEqualTo(alone.getMeanConfidence());
+    }
+
+    @Test
     void shouldNameEveryProcessorAndSink() {
         start(Map.of());
         String description = SeglineTopology.build(topics, config(Map.of())).describe().toString();
-        for (String name : List.of("images-source", "validate", "enrich", "segment", "refine", "measure",
-                "key-by-image-id", "to-masks", "to-quality", "masks-sink", "quality-sink")) {
+        for (String name : List.of("images-source", "validate", "enrich", "segment", "failed", "to-dead-letters", "dead-letter-sink",
+                "succeeded", "key-by-image-id", "to-masks", "to-quality", "masks-sink", "quality-sink", "line-health-aggregate",
+                "alerts", "review-sampling", "image-index")) {
             assertThat(description).contains(name);
         }
         assertThat(description).doesNotContain("KSTREAM-");

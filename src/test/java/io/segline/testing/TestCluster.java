@@ -61,6 +61,8 @@ public final class TestCluster {
         values.put(Keys.APPLICATION_ID, unique);
         values.put(Keys.TOPIC_PREFIX, unique + ".");
         values.put(Keys.COMMIT_INTERVAL_MS, "300");
+        // Child processes running `segline run` must not fight over the default HTTP port.
+        values.put(Keys.HTTP_PORT, "-1");
         values.put("state.dir", Files.createTempDirectory("segline-it-state-").toString());
         values.putAll(extra);
         SeglineConfig config = SeglineConfig.of(values);

@@ -49,8 +49,16 @@ public final class DeadLetterRecords {
     /** The dead-letter record for one failed input. */
     public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
             long timestamp, String stage, Throwable error) {
+        DeadLetter letter = letter(key, value, sourceTopic, partition, offset, stage, error);
+        // The input's timestamp, so that the dead letter falls into the same line-health window as its input.
+        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, key, serializer.serialize(topic, letter));
+    }
+
+    /** The dead letter of one failed input, counted in {@code segline_dead_letters_total}. */
+    public static DeadLetter letter(byte[] key, byte[] value, String sourceTopic, int partition, long offset, String stage,
+            Throwable error) {
         io.micrometer.core.instrument.Metrics.counter("segline.dead.letters", "stage", stage).increment();
-        DeadLetter letter = DeadLetter.newBuilder()
+        return DeadLetter.newBuilder()
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
                 .setSourceTopic(sourceTopic == null ? "" : sourceTopic)
@@ -62,8 +70,6 @@ public final class DeadLetterRecords {
                 .setMessage(message(stage, error))
                 .setFailedAt(Instant.now())
                 .build();
-        // The input's timestamp, so that the dead letter falls into the same line-health window as its input.
-        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, key, serializer.serialize(topic, letter));
     }
 
     static String message(String stage, Throwable error) {

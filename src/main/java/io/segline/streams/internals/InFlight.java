@@ -28,9 +28,21 @@ public final class InFlight {
     SegmentationResult result;
     QualityReport report;
     byte[] overlayThumbnail;
+    String key;
+    long timestamp;
+    String sourceTopic;
+    int sourcePartition;
+    long sourceOffset;
+    /** Set when a stage failed on this item: it leaves as a dead letter instead of a result. */
+    io.segline.records.DeadLetter deadLetter;
 
     InFlight(ImageCaptured event) {
         this.event = event;
+    }
+
+    /** The dead letter of this item, or null when it has a result. */
+    public io.segline.records.DeadLetter deadLetter() {
+        return deadLetter;
     }
 
     public SegmentationResult result() {

@@ -9,6 +9,10 @@ public final class StageNames {
     public static final String REFINE = "refine";
     public static final String MEASURE = "measure";
     public static final String KEY_BY_IMAGE = "key-by-image-id";
+    public static final String FAILED = "failed";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String TO_DEAD_LETTERS = "to-dead-letters";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String TO_MASKS = "to-masks";
     public static final String TO_QUALITY = "to-quality";
     public static final String MASKS_SINK = "masks-sink";

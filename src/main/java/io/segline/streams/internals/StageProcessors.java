@@ -1,10 +1,7 @@
 package io.segline.streams.internals;
 
 import io.segline.caption.CaptionEnricher;
-import io.segline.model.Segmenter;
-import io.segline.quality.Measurer;
 import io.segline.records.ImageCaptured;
-import io.segline.refine.Refiner;
 import io.segline.validate.ImageValidator;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -13,9 +10,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * The stage processors. Each stage instance is created in {@code init}, on the stream thread that
- * uses it, and closed with the processor; a stage that throws sends the record to the dead-letter
- * topic through the processing exception handler, which records the stage by processor name.
+ * The validate and enrich stage processors (segment, refine and measure run in {@link BatchingProcessor}).
+ * Each stage instance is created in {@code init}, on the stream thread that uses it; a stage that throws
+ * sends the record to the dead-letter topic through the processing exception handler, which records the
+ * stage by processor name.
  */
 public final class StageProcessors {
     /** Per-stage timers in Micrometer's global registry (exposed on /metrics when the HTTP API runs); looked up once per processor. */
@@ -74,89 +72,7 @@ public final class StageProcessors {
         };
     }
 
-    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> segment(Supplier<Segmenter> segmenter) {
-        return () -> new Stage() {
-            private Segmenter stage;
-
-            @Override
-            void start() {
-                stage = segmenter.get();
-            }
-
-            @Override
-            void apply(InFlight item) {
-                item.coarse = stage.segment(item.image, item.caption);
-                item.segmenter = stage.name();
-                item.modelName = stage.modelName();
-                item.modelVersion = stage.modelVersion();
-            }
-
-            @Override
-            String name() {
-                return StageNames.SEGMENT;
-            }
-
-            @Override
-            public void close() {
-                if (stage != null) {
-                    stage.close();
-                }
-            }
-        };
-    }
-
-    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> refine(Supplier<Refiner> refiner) {
-        return () -> new Stage() {
-            private Refiner stage;
-
-            @Override
-            void start() {
-                stage = refiner.get();
-            }
-
-            @Override
-            void apply(InFlight item) {
-                Refiner.Refined refined = stage.refine(item.image, item.coarse, item.caption);
-                item.refined = refined.probabilities();
-                item.refinement = refined.summary();
-            }
-
-            @Override
-            String name() {
-                return StageNames.REFINE;
-            }
-        };
-    }
-
-    public static FixedKeyProcessorSupplier<String, InFlight, InFlight> measure(Supplier<Measurer> measurer) {
-        return () -> new Stage() {
-            private Measurer stage;
-
-            @Override
-            void start() {
-                stage = measurer.get();
-            }
-
-            @Override
-            void apply(InFlight item) {
-                Measurer.Measured measured = stage.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
-                        item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter,
-                        item.modelName, item.modelVersion, item.stageMillis, groundTruth(item.event),
-                        item.event.getCapturedAt()));
-                item.result = measured.result();
-                item.report = measured.report();
-                item.overlayThumbnail = measured.overlayThumbnail();
-                item.image = null;
-            }
-
-            @Override
-            String name() {
-                return StageNames.MEASURE;
-            }
-        };
-    }
-
-    private static byte[] groundTruth(ImageCaptured event) {
+    static byte[] groundTruth(ImageCaptured event) {
         if (event.getGroundTruthMask() == null) {
             return null;
         }
@@ -188,13 +104,7 @@ public final class StageProcessors {
         public void process(FixedKeyRecord<String, InFlight> record) {
             long t0 = System.nanoTime();
             apply(record.value());
-            // The measure stage builds the result that carries the timings, so it cannot include its own.
-            if (!StageNames.MEASURE.equals(name())) {
-                record.value().timed(name(), t0);
-            } else {
-                io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", record.value().event.getLineId(),
-                        "verdict", record.value().report.getVerdict().name()).increment();
-            }
+            record.value().timed(name(), t0);
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             context.forward(record);
         }
