@@ -74,6 +74,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private final Map<String, InFlight> decoded = new HashMap<>();
     private long sequence;
     private long buffered;
+    private io.micrometer.core.instrument.Timer segmentTimer;
+    private io.micrometer.core.instrument.Timer refineTimer;
+    private io.micrometer.core.instrument.Timer measureTimer;
 
     public BatchingProcessor(int batchSize, Duration linger, Supplier<ImageValidator> validators, Supplier<Segmenter> segmenters,
             Supplier<Refiner> refiners, Supplier<Measurer> measurers, Serde<ImageCaptured> captures, String imagesTopic) {
@@ -94,6 +97,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.segmenter = segmenters.get();
         this.refiner = refiners.get();
         this.measurer = measurers.get();
+        this.segmentTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.SEGMENT);
+        this.refineTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.REFINE);
+        this.measureTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.MEASURE);
         if (batchSize > 1) {
             this.buffer = context.getStateStore(STORE);
             try (KeyValueIterator<String, Buffered> all = buffer.all()) {
@@ -200,7 +206,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 fail(item, StageNames.SEGMENT, e);
                 continue;
             }
-            item.stageMillis.put(StageNames.SEGMENT, coarse != null ? perItem : (System.nanoTime() - started) / 1e6);
+            double segmentMillis = coarse != null ? perItem : (System.nanoTime() - started) / 1e6;
+            item.stageMillis.put(StageNames.SEGMENT, segmentMillis);
+            segmentTimer.record((long) (segmentMillis * 1e6), java.util.concurrent.TimeUnit.NANOSECONDS);
             item.segmenter = segmenter.name();
             item.modelName = segmenter.modelName();
             item.modelVersion = segmenter.modelVersion();
@@ -214,6 +222,8 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 continue;
             }
             item.timed(StageNames.REFINE, started);
+            refineTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            started = System.nanoTime();
             try {
                 Measurer.Measured measured = measurer.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
                         item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter, item.modelName,
@@ -225,6 +235,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 fail(item, StageNames.MEASURE, e);
                 continue;
             }
+            measureTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             item.image = null;
             io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", item.event.getLineId(),
                     "verdict", item.report.getVerdict().name()).increment();

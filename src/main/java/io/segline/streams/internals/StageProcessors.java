@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 public final class StageProcessors {
     /** Per-stage timers in Micrometer's global registry (exposed on /metrics when the HTTP API runs); looked up once per processor. */
-    private static final java.util.function.Function<String, io.micrometer.core.instrument.Timer> STAGE_TIMERS = stage ->
+    static final java.util.function.Function<String, io.micrometer.core.instrument.Timer> STAGE_TIMERS = stage ->
             io.micrometer.core.instrument.Timer.builder("segline.stage.duration").tag("stage", stage)
                     .description("Time spent in each stage of the line, per image").publishPercentiles(0.5, 0.95)
                     .register(io.micrometer.core.instrument.Metrics.globalRegistry);
