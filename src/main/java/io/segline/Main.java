@@ -1,5 +1,6 @@
 package io.segline;
 
+import io.segline.cli.BenchCommand;
 import io.segline.cli.CaptionCommand;
 import io.segline.cli.DatasetCommand;
 import io.segline.cli.DemoCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
-                DatasetCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class,
+                DatasetCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

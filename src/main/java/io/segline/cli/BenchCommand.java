@@ -1,0 +1,315 @@
+package io.segline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segline.config.SeglineConfig;
+import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.ThangkaSynth;
+import io.segline.model.ClassProbabilities;
+import io.segline.model.Segmenter;
+import io.segline.quality.Measurer;
+import io.segline.records.EnrichedCaption;
+import io.segline.records.ImageCaptured;
+import io.segline.records.InlineImage;
+import io.segline.records.SegmentationResult;
+import io.segline.refine.Refiner;
+import io.segline.serde.ApicurioRegistry;
+import io.segline.streams.EmbeddedKafka;
+import io.segline.streams.SeglineTopology.Stages;
+import io.segline.streams.StreamsRunner;
+import io.segline.streams.TopicAdmin;
+import io.segline.streams.Topics;
+import io.segline.validate.ImageValidator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Throughput and latency of the line through Kafka, beside the same stages called directly. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the configured pipeline twice on the same ThangkaSynth images, for each batch size: called"
+                + " directly in this JVM, and through an embedded Kafka broker and registry with exactly-once. Prints"
+                + " images/s for both and their ratio (stream/direct), per-stage p50/p95 and end-to-end latency, and the"
+                + " resident memory after 10% of the images and at the end.",
+                "Timings vary run to run on shared machines: compare ratios and medians."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "2000", description = "Images per run (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,4,8,16", description = "Batch sizes to try (default: ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--size", defaultValue = "256x320", converter = DatasetCommand.SizeConverter.class, paramLabel = "WxH",
+            description = "Image size (default: ${DEFAULT-VALUE}).")
+    DatasetCommand.Size size;
+
+    @Option(names = "--json", description = "End with one line of JSON with every figure.")
+    boolean json;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting, e.g. --set segline.segmenter=baseline.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** Figures of one run. */
+    record Run(String mode, int batchSize, int images, double seconds, Map<String, double[]> stages, double[] latency,
+            long rssEarlyKb, long rssEndKb) {
+        double imagesPerSecond() {
+            return images / seconds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (count < 10) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 10");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Generating %d ThangkaSynth images of %dx%d ...%n", count, size.width(), size.height());
+        out.flush();
+        ThangkaSynth synth = new ThangkaSynth(size.width(), size.height());
+        List<ImageCaptured> captures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ThangkaSynth.Painting p = synth.generate(4242, i, "mixed");
+            captures.add(ImageCaptured.newBuilder().setImageId(String.format("bench-%05d", i)).setLineId("bench").setScannerId("bench")
+                    .setCapturedAt(Instant.EPOCH).setCaption(p.caption())
+                    .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png(p))).build()).setContentType("image/png").build());
+        }
+        // Warm the JIT on the same code before anything is timed, so the first batch size is not penalised.
+        direct(batchSizes.get(0), captures.subList(0, Math.min(captures.size(), Math.max(10, count / 5))));
+        List<Run> runs = new ArrayList<>();
+        out.println("Starting Kafka and the schema registry ...");
+        out.flush();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(16 * 1024 * 1024); ApicurioRegistry registry = ApicurioRegistry.start()) {
+            for (int batch : batchSizes) {
+                runs.add(direct(batch, captures));
+                out.printf("  direct  batch %2d: %7.1f images/s%n", batch, runs.get(runs.size() - 1).imagesPerSecond());
+                out.flush();
+                runs.add(stream(batch, captures, kafka, registry));
+                out.printf("  stream  batch %2d: %7.1f images/s%n", batch, runs.get(runs.size() - 1).imagesPerSecond());
+                out.flush();
+            }
+        }
+        out.println();
+        out.printf("%-7s %5s %8s %9s %12s %12s %12s %10s %10s%n", "mode", "batch", "images/s", "stream/dir", "segment p50/95",
+                "measure p50/95", "e2e p50/p95", "RSS early", "RSS end");
+        ObjectNode report = JSON.createObjectNode().put("images", count);
+        ArrayNode rows = report.putArray("runs");
+        double bestRatio = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            Run direct = run.mode().equals("stream") ? runs.get(i - 1) : run;
+            double ratio = run.imagesPerSecond() / direct.imagesPerSecond();
+            if (run.mode().equals("stream")) {
+                bestRatio = Math.max(bestRatio, ratio);
+            }
+            double[] seg = run.stages().get("segment");
+            double[] mea = run.stages().get("measure");
+            out.printf(Locale.ROOT, "%-7s %5d %8.1f %9s %12s %12s %12s %7d MB %7d MB%n", run.mode(), run.batchSize(),
+                    run.imagesPerSecond(), run.mode().equals("stream") ? String.format(Locale.ROOT, "%.2f", ratio) : "",
+                    pair(seg), pair(mea),
+                    run.latency() == null ? "" : String.format(Locale.ROOT, "%.0f/%.0f ms", run.latency()[0], run.latency()[1]),
+                    run.rssEarlyKb() / 1024, run.rssEndKb() / 1024);
+            ObjectNode row = rows.addObject().put("mode", run.mode()).put("batchSize", run.batchSize())
+                    .put("imagesPerSecond", run.imagesPerSecond()).put("seconds", run.seconds())
+                    .put("rssEarlyKb", run.rssEarlyKb()).put("rssEndKb", run.rssEndKb());
+            if (run.mode().equals("stream")) {
+                row.put("streamToDirect", ratio);
+                row.put("latencyP50Ms", run.latency()[0]).put("latencyP95Ms", run.latency()[1]);
+            }
+            ObjectNode stages = row.putObject("stages");
+            run.stages().forEach((stage, p) -> stages.putObject(stage).put("p50Ms", p[0]).put("p95Ms", p[1]));
+        }
+        report.put("bestStreamToDirect", bestRatio);
+        out.printf(Locale.ROOT, "%nBest stream/direct throughput ratio: %.2f%n", bestRatio);
+        if (json) {
+            out.println(report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Run direct(int batch, List<ImageCaptured> captures) {
+        SeglineConfig config = SeglineConfig.of(settings);
+        Stages stages = Stages.from(config);
+        ImageValidator validator = stages.validator().get();
+        var enricher = stages.enricher().get();
+        Refiner refiner = stages.refiner().get();
+        Measurer measurer = stages.measurer().get();
+        Map<String, Histogram> stageTimes = new LinkedHashMap<>();
+        long early = 0;
+        long t0 = System.nanoTime();
+        try (Segmenter segmenter = stages.segmenter().get()) {
+            for (int start = 0; start < captures.size(); start += batch) {
+                List<ImageCaptured> chunk = captures.subList(start, Math.min(captures.size(), start + batch));
+                List<java.awt.image.BufferedImage> images = new ArrayList<>();
+                List<EnrichedCaption> captions = new ArrayList<>();
+                for (ImageCaptured capture : chunk) {
+                    long s = System.nanoTime();
+                    images.add(validator.validate(capture).image());
+                    record(stageTimes, "validate", s);
+                    s = System.nanoTime();
+                    captions.add(enricher.enrich(capture));
+                    record(stageTimes, "enrich", s);
+                }
+                long s = System.nanoTime();
+                List<ClassProbabilities> coarse = segmenter.segmentBatch(images, captions);
+                double per = (System.nanoTime() - s) / (double) chunk.size();
+                for (int i = 0; i < chunk.size(); i++) {
+                    stageTimes.computeIfAbsent("segment", k -> histogram()).recordValue(Math.max(1, (long) (per / 1000)));
+                    long r = System.nanoTime();
+                    var refined = refiner.refine(images.get(i), coarse.get(i), captions.get(i));
+                    record(stageTimes, "refine", r);
+                    long m = System.nanoTime();
+                    measurer.measure(new Measurer.Input(chunk.get(i).getImageId(), "bench", images.get(i), refined.probabilities(),
+                            refined.summary(), captions.get(i).getBackend(), segmenter.name(), segmenter.modelName(),
+                            segmenter.modelVersion(), new HashMap<>(), null, null));
+                    record(stageTimes, "measure", m);
+                }
+                if (early == 0 && start + batch >= captures.size() / 10) {
+                    early = rssKb();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Run("direct", batch, captures.size(), seconds, percentiles(stageTimes), null, early, rssKb());
+    }
+
+    private Run stream(int batch, List<ImageCaptured> captures, EmbeddedKafka kafka, ApicurioRegistry registry) throws Exception {
+        Map<String, String> values = new LinkedHashMap<>(settings);
+        String app = "segline-bench-" + batch + "-" + System.nanoTime();
+        values.put(SeglineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        values.put(SeglineConfig.SCHEMA_REGISTRY_URL, registry.url());
+        values.put(Keys.APPLICATION_ID, app);
+        values.put(Keys.TOPIC_PREFIX, app + ".");
+        values.put(Keys.BATCH_SIZE, String.valueOf(batch));
+        values.put(Keys.MAX_POLL_RECORDS, String.valueOf(Math.max(8, batch)));
+        values.put("state.dir", Files.createTempDirectory("segline-bench-").toString());
+        SeglineConfig config = SeglineConfig.of(values);
+        TopicAdmin.createTopics(config, 1, (short) 1);
+        Topics topics = Topics.from(config);
+        Map<String, Object> consumerProps = new HashMap<>(config.clientProperties());
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> producerProps = new HashMap<>(config.clientProperties());
+        producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Map<String, Histogram> stageTimes = new LinkedHashMap<>();
+        Histogram latency = histogram();
+        long early = 0;
+        try (StreamsRunner line = new StreamsRunner(config);
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<String, ImageCaptured> producer = new KafkaProducer<>(producerProps, topics.images().keySerde().serializer(),
+                        topics.images().valueSerde().serializer())) {
+            line.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (line.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            TopicPartition masks = new TopicPartition(topics.masks().name(), 0);
+            consumer.assign(List.of(masks));
+            consumer.seekToBeginning(List.of(masks));
+            long t0 = System.nanoTime();
+            Map<String, Instant> sentAt = new HashMap<>();
+            for (ImageCaptured capture : captures) {
+                ImageCaptured stamped = ImageCaptured.newBuilder(capture).setCapturedAt(Instant.now()).build();
+                sentAt.put(stamped.getImageId(), stamped.getCapturedAt());
+                producer.send(new ProducerRecord<>(topics.images().name(), stamped.getImageId(), stamped));
+            }
+            producer.flush();
+            int seen = 0;
+            long end = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (seen < captures.size() && System.nanoTime() < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    SegmentationResult result = topics.masks().valueSerde().deserializer().deserialize(masks.topic(), record.value());
+                    result.getStageMillis().forEach((stage, ms) ->
+                            stageTimes.computeIfAbsent(stage, k -> histogram()).recordValue(Math.max(1, (long) (ms * 1000))));
+                    Instant sent = sentAt.get(result.getImageId());
+                    if (sent != null) {
+                        latency.recordValue(Math.max(1, result.getProducedAt().toEpochMilli() - sent.toEpochMilli()));
+                    }
+                    seen++;
+                    if (seen == captures.size() / 10) {
+                        early = rssKb();
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Run("stream", batch, seen, seconds, percentiles(stageTimes),
+                    new double[] {latency.getValueAtPercentile(50), latency.getValueAtPercentile(95)}, early, rssKb());
+        }
+    }
+
+    /** "p50/p95 ms", or "-" when not measured (the stream's results cannot carry the time of the stage that builds them). */
+    private static String pair(double[] p) {
+        return p == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f ms", p[0], p[1]);
+    }
+
+    private static void record(Map<String, Histogram> times, String stage, long startNanos) {
+        times.computeIfAbsent(stage, k -> histogram()).recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1000));
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(1, 3_600_000_000L, 3);
+    }
+
+    /** p50 and p95 in milliseconds per stage, from microsecond histograms. */
+    private static Map<String, double[]> percentiles(Map<String, Histogram> times) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        times.forEach((stage, h) -> out.put(stage, new double[] {h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0}));
+        return out;
+    }
+
+    /** Resident set size of this process in KiB (Linux); 0 elsewhere. */
+    static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static byte[] png(ThangkaSynth.Painting painting) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ImageIO.write(painting.image(), "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
