@@ -196,7 +196,11 @@ public final class HttpApi implements AutoCloseable {
                 JsonNode remote = fetch(other.hostInfo(), onlyLine == null ? "/api/lines?local=true"
                         : "/api/lines/" + onlyLine + "?local=true");
                 JsonNode remoteLines = onlyLine == null ? remote.path("lines") : JSON.createArrayNode().add(remote);
-                remoteLines.forEach(r -> merge(byLine, (ObjectNode) r));
+                for (JsonNode r : remoteLines) {
+                    if (r.hasNonNull("lineId")) {
+                        merge(kafka, other.hostInfo(), byLine, (ObjectNode) r);
+                    }
+                }
             }
         }
         byLine.values().forEach(node -> {
@@ -242,16 +246,30 @@ public final class HttpApi implements AutoCloseable {
         return node;
     }
 
-    private static void merge(Map<String, ObjectNode> byLine, ObjectNode remote) {
+    /**
+     * Adds another instance's view of a line. A line's windows belong to the instance that owns its partition;
+     * while partitions move, two instances may both answer for a line, so the owner's counts are kept, and
+     * the latest images (kept with the images' own partitions) are pooled.
+     */
+    private void merge(KafkaStreams kafka, HostInfo from, Map<String, ObjectNode> byLine, ObjectNode remote) {
         String line = remote.get("lineId").asText();
+        remote.put("confidenceSum", remote.path("meanConfidence").asDouble() * remote.path("results").asLong());
+        remote.remove("meanConfidence");
         ObjectNode mine = byLine.get(line);
         if (mine == null) {
-            remote.put("confidenceSum", remote.path("meanConfidence").asDouble() * remote.path("results").asLong());
             byLine.put(line, remote);
             return;
         }
-        // Windows of a line live with one instance; latest images may be spread over several.
-        ((ArrayNode) mine.withArray("latestImages")).addAll((ArrayNode) remote.withArray("latestImages"));
+        KeyQueryMetadata owner = kafka.queryMetadataForKey(MonitorTopology.HEALTH_STORE, line, Serdes.String().serializer());
+        ArrayNode images = JSON.createArrayNode();
+        images.addAll((ArrayNode) mine.withArray("latestImages"));
+        images.addAll((ArrayNode) remote.withArray("latestImages"));
+        if (owner != null && from.equals(owner.activeHost())) {
+            byLine.put(line, remote);
+            remote.set("latestImages", images);
+        } else {
+            mine.set("latestImages", images);
+        }
     }
 
     private void image(HttpExchange exchange, String rest, boolean local) throws IOException {

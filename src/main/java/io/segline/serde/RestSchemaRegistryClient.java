@@ -63,8 +63,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject, -1);
-        return answer.path("id").asInt();
+        try {
+            JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject, -1);
+            return answer.path("id").asInt();
+        } catch (IncompatibleSchemaException refused) {
+            // Two clients registering the same new schema at once: some registries (Apicurio's ccompat API) refuse
+            // the loser with 409 although the schema is now there. If it is, that is success.
+            try {
+                return lookup(subject, schema).id();
+            } catch (SchemaRegistryException notThere) {
+                throw refused;
+            }
+        }
     }
 
     @Override

@@ -97,6 +97,16 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldTakeA409ForARegistrationThatRacedAnotherClientAsSuccess() {
+        // Apicurio answers the loser of two simultaneous registrations with 409 "already exists".
+        server.answer(409, "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' already exists.\"}")
+                .answer(200, "{\"subject\":\"s-value\",\"id\":12,\"version\":1,\"schema\":\"\"}");
+        assertThat(client(Map.of()).register("s-value", SCHEMA)).isEqualTo(12);
+        assertThat(server.requests()).extracting(ScriptedRegistryServer.Request::rawPath)
+                .containsExactly("/subjects/s-value/versions", "/subjects/s-value");
+    }
+
+    @Test
     void shouldTellUnknownIdsFromUnknownSubjects() {
         server.answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}")
                 .answer(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
