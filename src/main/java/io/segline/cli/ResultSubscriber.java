@@ -16,6 +16,7 @@ import io.segline.records.ImageReference;
 import io.segline.records.InlineImage;
 import io.segline.records.QualityReport;
 import io.segline.records.SegmentationResult;
+import io.segline.serde.ByteBuffers;
 import io.segline.streams.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ public final class ResultSubscriber implements AutoCloseable {
             }
         } else if (topic.equals(topics.masks().name())) {
             SegmentationResult mask = topics.masks().valueSerde().deserializer().deserialize(topic, record.value());
-            write(out.resolve("masks").resolve(safe(mask.getImageId()) + ".png"), bytes(mask.getLabelMapPng()));
+            write(out.resolve("masks").resolve(safe(mask.getImageId()) + ".png"), ByteBuffers.toArray(mask.getLabelMapPng()));
             ImageCaptured image = images.get(mask.getImageId());
             if (image != null) {
                 writeOverlay(image, mask);
@@ -241,7 +241,7 @@ public final class ResultSubscriber implements AutoCloseable {
             return;
         }
         int[] size = new int[2];
-        byte[] labels = MaskEncoding.readLabelMap(bytes(mask.getLabelMapPng()), size);
+        byte[] labels = MaskEncoding.readLabelMap(ByteBuffers.toArray(mask.getLabelMapPng()), size);
         int w = size[0];
         int h = size[1];
         BufferedImage overlay = Overlays.draw(image, labels, w, h);
@@ -255,7 +255,7 @@ public final class ResultSubscriber implements AutoCloseable {
     private static BufferedImage decode(ImageCaptured capture) {
         try {
             if (capture.getImage() instanceof InlineImage inline) {
-                return ImageIO.read(new ByteArrayInputStream(bytes(inline.getData())));
+                return ImageIO.read(new ByteArrayInputStream(ByteBuffers.toArray(inline.getData())));
             }
             if (capture.getImage() instanceof ImageReference reference && reference.getUri().startsWith("file:")) {
                 return ImageIO.read(Path.of(URI.create(reference.getUri())).toFile());
@@ -276,13 +276,6 @@ public final class ResultSubscriber implements AutoCloseable {
 
     private static String safe(String id) {
         return id.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] data = new byte[copy.remaining()];
-        copy.get(data);
-        return data;
     }
 
     private static void write(Path file, byte[] data) {

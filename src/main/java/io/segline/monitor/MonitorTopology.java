@@ -6,8 +6,8 @@ import io.segline.records.DeadLetter;
 import io.segline.records.ImageCaptured;
 import io.segline.records.LineHealth;
 import io.segline.records.QualityReport;
+import io.segline.serde.ByteBuffers;
 import io.segline.streams.Topics;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +23,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -94,10 +93,8 @@ public final class MonitorTopology {
             return "unknown";
         }
         try {
-            ByteBuffer copy = letter.getOriginalValue().duplicate();
-            byte[] bytes = new byte[copy.remaining()];
-            copy.get(bytes);
-            ImageCaptured capture = topics.images().valueSerde().deserializer().deserialize(letter.getSourceTopic(), bytes);
+            ImageCaptured capture = topics.images().valueSerde().deserializer().deserialize(letter.getSourceTopic(),
+                    ByteBuffers.toArray(letter.getOriginalValue()));
             return capture == null || capture.getLineId().isBlank() ? "unknown" : capture.getLineId();
         } catch (RuntimeException e) {
             return "unknown";

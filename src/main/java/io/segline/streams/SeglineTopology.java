@@ -68,13 +68,6 @@ public final class SeglineTopology {
         }
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
-        java.nio.ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
-
     /** Capture-QC profiles by line, read once per line from the configuration; none when {@code segline.qc.enabled=false}. */
     static java.util.function.Function<String, QcProfile> profiles(SeglineConfig config) {
         if ("false".equalsIgnoreCase(config.get(Keys.QC_ENABLED))) {
@@ -107,8 +100,7 @@ public final class SeglineTopology {
                         stages.refiner(), stages.measurer(), topics.images().valueSerde(), topics.images().name()),
                         Named.as(StageNames.SEGMENT), batchStores);
         outcomes.filter((key, item) -> item.deadLetter() != null, Named.as(StageNames.FAILED))
-                .map((key, item) -> KeyValue.pair(item.deadLetter().getOriginalKey() == null ? null
-                        : bytes(item.deadLetter().getOriginalKey()), item.deadLetter()), Named.as(StageNames.TO_DEAD_LETTERS))
+                .map((key, item) -> KeyValue.pair(io.segline.serde.ByteBuffers.toArray(item.deadLetter().getOriginalKey()), item.deadLetter()), Named.as(StageNames.TO_DEAD_LETTERS))
                 .to(topics.deadLetters().name(), Produced.with(topics.deadLetters().keySerde(), topics.deadLetters().valueSerde())
                         .withName(StageNames.DEAD_LETTER_SINK));
         KStream<String, InFlight> measured = outcomes

@@ -3,11 +3,11 @@ package io.segline.validate;
 import io.segline.records.ImageCaptured;
 import io.segline.records.ImageReference;
 import io.segline.records.InlineImage;
+import io.segline.serde.ByteBuffers;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,14 +87,12 @@ public final class ImageValidator {
     }
 
     private byte[] inline(InlineImage inline) {
-        ByteBuffer data = inline.getData().duplicate();
-        if (data.remaining() > limits.maxInlineBytes()) {
-            throw new ValidationException("inline-too-large", "The inline image has " + data.remaining() + " bytes, more than"
+        int size = inline.getData().remaining();
+        if (size > limits.maxInlineBytes()) {
+            throw new ValidationException("inline-too-large", "The inline image has " + size + " bytes, more than"
                     + " segline.max.inline.bytes=" + limits.maxInlineBytes() + ": send large scans by claim check (a file:// URI)");
         }
-        byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
-        return bytes;
+        return ByteBuffers.toArray(inline.getData());
     }
 
     private byte[] fetch(ImageReference reference) {

@@ -73,13 +73,7 @@ public final class StageProcessors {
     }
 
     static byte[] groundTruth(ImageCaptured event) {
-        if (event.getGroundTruthMask() == null) {
-            return null;
-        }
-        java.nio.ByteBuffer copy = event.getGroundTruthMask().duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
+        return io.segline.serde.ByteBuffers.toArray(event.getGroundTruthMask());
     }
 
     /** A stage that changes the in-flight item and passes it on, timing itself. */
