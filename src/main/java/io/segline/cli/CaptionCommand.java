@@ -15,10 +15,10 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,17 +46,12 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per input line.")
     boolean json;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with segline.caption.* settings.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting, e.g. --set segline.caption.lexicon=my-lexicon.json. Repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions settings;
 
     @Override
     public Integer call() {
-        Map<String, String> options = new LinkedHashMap<>(settings);
-        options.put(Keys.ENRICHMENT, backend);
-        SeglineConfig config = SeglineConfig.load(configFile, ConnectionOptions.environment.get(), options);
+        SeglineConfig config = settings.config(Map.of(Keys.ENRICHMENT, backend));
         CaptionEnricher enricher = CaptionEnricher.create(config);
         PrintWriter out = spec.commandLine().getOut();
         int[] count = {0};

@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,22 +60,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one line of JSON: mIoU, dice, mAcc, pixAcc, macroAUC, perClassIoU, images.")
     boolean json;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with segline.* settings (limits, stage modes).")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting. Repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions settings;
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
     @Override
     public Integer call() {
-        Map<String, String> options = new LinkedHashMap<>(settings);
-        putIfSet(options, Keys.SEGMENTER, segmenter);
-        putIfSet(options, Keys.REFINER, refiner);
-        putIfSet(options, Keys.ENRICHMENT, enrichment);
-        SeglineConfig config = SeglineConfig.load(configFile, ConnectionOptions.environment.get(), options);
+        Map<String, String> modes = new LinkedHashMap<>();
+        modes.put(Keys.SEGMENTER, segmenter);
+        modes.put(Keys.REFINER, refiner);
+        modes.put(Keys.ENRICHMENT, enrichment);
+        SeglineConfig config = settings.config(modes);
         Stages stages = Stages.from(config);
         ValidationLimits limits = ValidationLimits.from(config);
         // Files on disk are not Kafka records: only the file-size limit applies, not the inline-record one.
@@ -118,11 +116,5 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
         return outcome.scores().isEmpty() ? 1 : 0;
-    }
-
-    private static void putIfSet(Map<String, String> options, String key, String value) {
-        if (value != null) {
-            options.put(key, value);
-        }
     }
 }
