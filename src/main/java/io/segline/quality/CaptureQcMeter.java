@@ -41,19 +41,21 @@ public final class CaptureQcMeter {
     public CaptureQc measure(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
         long shadows = 0;
         long highlights = 0;
         double sumR = 0;
         double sumG = 0;
         double sumB = 0;
         double sumL = 0;
-        // Sampled on a grid of at most ~1 M pixels: these are means and shares, not details.
-        int step = Math.max(1, (int) Math.sqrt((double) rgb.length / 1_000_000));
+        // Sampled on a grid of at most ~1 M pixels, one row at a time: these are means and shares, not details,
+        // and a full copy of a large scan's pixels would cost hundreds of megabytes per capture.
+        int step = Math.max(1, (int) Math.sqrt((double) w * h / 1_000_000));
+        int[] row = new int[w];
         long n = 0;
         for (int y = 0; y < h; y += step) {
+            image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x += step) {
-                int p = rgb[y * w + x];
+                int p = row[x];
                 int r = (p >> 16) & 0xff;
                 int g = (p >> 8) & 0xff;
                 int b = p & 0xff;
@@ -74,7 +76,7 @@ public final class CaptureQcMeter {
         }
         double[] meanLab = Cielab.of(sumR / n, sumG / n, sumB / n);
         double sharpness = laplacianVariance(grey(scaled(image)));
-        double noise = noise(image, rgb);
+        double noise = noise(image);
         Map<String, Integer> stars = new LinkedHashMap<>();
         stars.put("sharpness", profile.sharpness().stars(sharpness));
         stars.put("noise", profile.noise().stars(noise));
@@ -157,7 +159,7 @@ public final class CaptureQcMeter {
     }
 
     /** Immerkær's estimator on a central crop at full resolution. */
-    static double noise(BufferedImage image, int[] rgb) {
+    static double noise(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         int cw = Math.min(w, NOISE_CROP);
@@ -167,10 +169,11 @@ public final class CaptureQcMeter {
         if (cw < 3 || ch < 3) {
             return 0;
         }
+        int[] rgb = image.getRGB(x0, y0, cw, ch, null, 0, cw);
         float[][] g = new float[ch][cw];
         for (int y = 0; y < ch; y++) {
             for (int x = 0; x < cw; x++) {
-                int p = rgb[(y0 + y) * w + x0 + x];
+                int p = rgb[y * cw + x];
                 g[y][x] = 0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff);
             }
         }
