@@ -10,6 +10,7 @@ import io.segline.cli.ProduceCommand;
 import io.segline.cli.RunCommand;
 import io.segline.cli.SubscribeCommand;
 import io.segline.cli.TopicsCommand;
+import io.segline.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,13 +23,15 @@ import picocli.CommandLine.Spec;
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
-                DatasetCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class, BenchCommand.class,
+                DatasetCommand.class, TrainCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // Models and native libraries come from the class path; nothing is ever downloaded.
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.exit(commandLine().execute(args));
     }
 

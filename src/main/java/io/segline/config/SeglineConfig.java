@@ -66,6 +66,12 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String CLAIM_CHECK_ROOTS = "segline.claim.check.roots";
         public static final String ENRICHMENT = "segline.enrichment";
         public static final String SEGMENTER = "segline.segmenter";
+        /** The diffusion model: a packaged model's name, a folder with model.json, or torchscript:DIR. */
+        public static final String MODEL = "segline.model";
+        /** Where models run: auto (a GPU when the engine sees one), cpu or gpu. */
+        public static final String DEVICE = "segline.device";
+        /** Condition the diffusion model on an empty caption (the ablation without caption conditioning). */
+        public static final String MODEL_BLANK_CAPTIONS = "segline.model.blank.captions";
         public static final String REFINER = "segline.refiner";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
@@ -133,6 +139,9 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.LLM_MAX_CONCURRENT, "4");
         d.put(Keys.LLM_CACHE_SIZE, "10000");
         d.put(Keys.SEGMENTER, "baseline");
+        d.put(Keys.MODEL, "spirit-s");
+        d.put(Keys.DEVICE, "auto");
+        d.put(Keys.MODEL_BLANK_CAPTIONS, "false");
         d.put(Keys.REFINER, "none");
         d.put(Keys.OUTPUT_MAX_SIDE, "512");
         d.put(Keys.COMMIT_INTERVAL_MS, "1000");

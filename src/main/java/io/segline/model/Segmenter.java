@@ -34,11 +34,41 @@ public interface Segmenter extends AutoCloseable {
     default void close() {
     }
 
-    /** The segmenter a mode name selects. */
-    static Segmenter forMode(String mode) {
-        if ("baseline".equals(mode)) {
-            return new BaselineSegmenter();
+    /**
+     * What selects and configures a segmenter.
+     *
+     * @param mode          {@code diffusion} or {@code baseline}
+     * @param model         for diffusion: a packaged model's name, a folder with {@code model.json}, or
+     *                      {@code torchscript:DIR}
+     * @param device        {@code auto}, {@code cpu} or {@code gpu}
+     * @param blankCaptions condition the model on an empty caption
+     */
+    record Spec(String mode, String model, String device, boolean blankCaptions) {
+        public static Spec baseline() {
+            return new Spec("baseline", null, "cpu", false);
         }
-        throw new IllegalArgumentException("Unknown segmenter '" + mode + "'; available: baseline");
+    }
+
+    /** The segmenter a mode name selects, with the default model. */
+    static Segmenter forMode(String mode) {
+        return create(new Spec(mode, "spirit-s", "auto", false));
+    }
+
+    /** The segmenter a spec selects; fails with the available choices for an unknown mode or model. */
+    static Segmenter create(Spec spec) {
+        return switch (spec.mode()) {
+            case "baseline" -> new BaselineSegmenter();
+            case "diffusion" -> io.segline.model.diffusion.Models.segmenter(spec);
+            default -> throw new IllegalArgumentException("Unknown segmenter '" + spec.mode() + "'; available: diffusion, baseline");
+        };
+    }
+
+    /** Checks a spec without loading a model: the mode is known and the model reference resolves. */
+    static void check(Spec spec) {
+        switch (spec.mode()) {
+            case "baseline" -> { }
+            case "diffusion" -> io.segline.model.diffusion.Models.check(spec.model());
+            default -> throw new IllegalArgumentException("Unknown segmenter '" + spec.mode() + "'; available: diffusion, baseline");
+        }
     }
 }

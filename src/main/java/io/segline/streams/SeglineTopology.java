@@ -57,12 +57,14 @@ public final class SeglineTopology {
             String segmenter = config.require(Keys.SEGMENTER);
             String refiner = config.require(Keys.REFINER);
             CaptionEnricher.create(config);
-            Segmenter.forMode(segmenter).close();
+            Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
+                    Boolean.parseBoolean(config.get(Keys.MODEL_BLANK_CAPTIONS)));
+            Segmenter.check(spec);
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
-                    () -> Segmenter.forMode(segmenter), () -> Refiner.forMode(refiner),
+                    () -> Segmenter.create(spec), () -> Refiner.forMode(refiner),
                     () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config),
                     config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)));
         }

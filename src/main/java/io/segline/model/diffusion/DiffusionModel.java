@@ -1,0 +1,194 @@
+package io.segline.model.diffusion;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The owner of one {@link SpiritNet} and its weights: creates or loads them on a device, saves them
+ * ({@code model.json} + {@code weights.params}) and serves as a {@link Denoiser}. Not thread-safe.
+ */
+public final class DiffusionModel implements Denoiser {
+    public static final String WEIGHTS = "weights.params";
+    public static final String DESCRIPTION = "model.json";
+
+    private final DiffusionConfig config;
+    private final Model model;
+    private final SpiritNet net;
+    private final ParameterStore inference;
+
+    private DiffusionModel(DiffusionConfig config, Model model, SpiritNet net) {
+        this.config = config;
+        this.model = model;
+        this.net = net;
+        this.inference = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** The device a {@code --device} choice names: {@code auto} takes a GPU when the engine sees one. */
+    public static Device device(String choice) {
+        return switch (choice == null ? "auto" : choice) {
+            case "auto" -> Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
+                    throw new IllegalArgumentException("--device gpu: the PyTorch engine sees no GPU on this machine");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException("Unknown device '" + choice + "'; use auto, cpu or gpu");
+        };
+    }
+
+    /** A new model with freshly initialized weights (Xavier, from the engine's seeded generator). */
+    public static DiffusionModel create(DiffusionConfig config, Device device, long seed) {
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        Model model = Model.newInstance(config.name(), device, "PyTorch");
+        SpiritNet net = new SpiritNet(config);
+        net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        model.setBlock(net);
+        net.initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(config, 1));
+        return new DiffusionModel(config, model, net);
+    }
+
+    /** Loads a model from a folder with {@code model.json} and {@code weights.params}. */
+    public static DiffusionModel load(Path dir, Device device) {
+        Path description = dir.resolve(DESCRIPTION);
+        if (!Files.isRegularFile(description)) {
+            throw new IllegalArgumentException(dir + " is not a segline model folder: it has no " + DESCRIPTION);
+        }
+        try (InputStream in = Files.newInputStream(description); InputStream weights = Files.newInputStream(dir.resolve(WEIGHTS))) {
+            return load(DiffusionConfig.read(in, description.toString()), weights, device, dir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the model in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model packaged on the class path under {@code models/<name>/}. */
+    public static DiffusionModel loadResource(String name, Device device) {
+        String base = "/models/" + name + "/";
+        try (InputStream in = DiffusionModel.class.getResourceAsStream(base + DESCRIPTION);
+                InputStream weights = DiffusionModel.class.getResourceAsStream(base + WEIGHTS)) {
+            if (in == null || weights == null) {
+                throw new IllegalArgumentException("No model '" + name + "' is packaged with segline");
+            }
+            return load(DiffusionConfig.read(in, base + DESCRIPTION), weights, device, "classpath:" + base);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the packaged model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DiffusionModel load(DiffusionConfig config, InputStream weights, Device device, String where) {
+        DiffusionModel fresh = create(config, device, 0);
+        try {
+            fresh.net.loadParameters(fresh.model.getNDManager(), new DataInputStream(new BufferedInputStream(weights)));
+        } catch (IOException | MalformedModelException e) {
+            fresh.close();
+            throw new IllegalArgumentException("The weights in " + where + " do not fit its model.json: " + e.getMessage(), e);
+        }
+        return fresh;
+    }
+
+    static Shape[] inputShapes(DiffusionConfig config, int batch) {
+        return new Shape[] {
+            new Shape(batch, 3, config.inputHeight(), config.inputWidth()),
+            new Shape(batch, config.classes(), config.maskHeight(), config.maskWidth()),
+            new Shape(batch),
+            new Shape(batch, config.maxTokens())
+        };
+    }
+
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(WEIGHTS + ".tmp");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                net.saveParameters(out);
+            }
+            Files.move(tmp, dir.resolve(WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            config.write(dir.resolve(DESCRIPTION));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save the model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public SpiritNet net() {
+        return net;
+    }
+
+    /** Number of trainable values. */
+    public long parameterCount() {
+        return net.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    @Override
+    public DiffusionConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    private record Prepared(NDList image, SpiritNet.Text text) implements Context {
+    }
+
+    @Override
+    public Context prepare(NDManager batch, NDArray images, NDArray tokens) {
+        NDList image = net.encode(inference, images, false);
+        SpiritNet.Text text = net.text(inference, tokens, false);
+        image.attach(batch);
+        text.tokens().attach(batch);
+        text.keyMask().attach(batch);
+        text.pooled().attach(batch);
+        return new Prepared(image, text);
+    }
+
+    @Override
+    public Context repeat(Context context, int times) {
+        if (times == 1) {
+            return context;
+        }
+        Prepared p = (Prepared) context;
+        NDList image = new NDList();
+        for (NDArray a : p.image()) {
+            image.add(a.repeat(0, times));
+        }
+        SpiritNet.Text t = p.text();
+        return new Prepared(image, new SpiritNet.Text(t.tokens().repeat(0, times), t.keyMask().repeat(0, times), t.pooled().repeat(0, times)));
+    }
+
+    @Override
+    public NDArray denoise(Context context, NDArray xt, NDArray t, AttentionHooks hooks) {
+        Prepared p = (Prepared) context;
+        return net.denoise(inference, p.image(), p.text(), xt, t, hooks, false);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,48 @@
+package io.segline.model.diffusion;
+
+import io.segline.model.Segmenter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resolves a model reference ({@code segline.model}) to a denoiser: packaged name, folder, or {@code torchscript:DIR}. */
+public final class Models {
+    public static final String TORCHSCRIPT = "torchscript:";
+
+    private Models() {
+    }
+
+    /** Fails with a clear message when the reference names nothing loadable. */
+    public static void check(String reference) {
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalArgumentException("segline.model is empty: name a packaged model (spirit-s), a model folder or torchscript:DIR");
+        }
+        if (reference.startsWith(TORCHSCRIPT)) {
+            TorchScriptDenoiser.checkFolder(Path.of(reference.substring(TORCHSCRIPT.length())));
+            return;
+        }
+        Path dir = Path.of(reference);
+        if (Files.isDirectory(dir)) {
+            if (!Files.isRegularFile(dir.resolve(DiffusionModel.DESCRIPTION))) {
+                throw new IllegalArgumentException(dir + " is not a segline model folder: it has no " + DiffusionModel.DESCRIPTION);
+            }
+            return;
+        }
+        if (Models.class.getResource("/models/" + reference + "/" + DiffusionModel.DESCRIPTION) == null) {
+            throw new IllegalArgumentException("No model '" + reference + "': not a folder, not torchscript:DIR, and no packaged model has that name");
+        }
+    }
+
+    public static Denoiser denoiser(String reference, String device) {
+        check(reference);
+        if (reference.startsWith(TORCHSCRIPT)) {
+            return TorchScriptDenoiser.load(Path.of(reference.substring(TORCHSCRIPT.length())), DiffusionModel.device(device));
+        }
+        Path dir = Path.of(reference);
+        return Files.isDirectory(dir) ? DiffusionModel.load(dir, DiffusionModel.device(device))
+                : DiffusionModel.loadResource(reference, DiffusionModel.device(device));
+    }
+
+    public static Segmenter segmenter(Segmenter.Spec spec) {
+        return new DiffusionSegmenter(denoiser(spec.model(), spec.device()), spec.mode(), spec.blankCaptions());
+    }
+}

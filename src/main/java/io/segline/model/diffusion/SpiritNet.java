@@ -1,0 +1,231 @@
+package io.segline.model.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The denoiser of segline's diffusion segmenter, after SPIRIT (§3.2–3.3), sized for CPUs.
+ *
+ * <p>A convolutional image encoder at the input resolution produces features at 1/2, 1/4, 1/8 and 1/16
+ * of it, computed once per image. The mask branch takes the noisy mask x_t (one channel per class, at
+ * 1/2 resolution), adds the image features level by level (the image conditions the mask) and reaches a
+ * 1/16 bottleneck where (1) the timestep embedding is added, (2) the bottleneck queries attend over the
+ * caption tokens (cross-attention, SGAF's text stage), (3) a SyAM-style block mixes the features with
+ * their horizontal mirror, gated per channel by the pooled caption embedding, and (4) a self-attention
+ * over all bottleneck positions links the two halves of the painting. A decoder with skips from the
+ * mask branch and the encoder predicts clean-mask logits x̂0 at half the input resolution... then once
+ * more at the full input resolution from the encoder's first level, so boundaries are drawn at 2× the
+ * diffusion grid. Both attentions take logit biases and expose their maps through
+ * {@link AttentionHooks} (the G4Seg refinement injects a coarse mask there).
+ *
+ * <p>Inputs of {@link #forward}: image {@code (B,3,H,W)} in [0,1], noisy mask {@code (B,K,H/2,W/2)},
+ * timestep {@code (B)} as t/T, caption tokens {@code (B,L)} (int). Output: x̂0 logits {@code (B,K,H,W)}.
+ */
+public final class SpiritNet extends AbstractBlock {
+    private static final int GROUPS = 8;
+    private static final int TIME_FEATURES = 64;
+    private static final int ATTENTION_DIM = 64;
+
+    private final DiffusionConfig config;
+    private final int c0;
+    private final int c1;
+    private final int c2;
+    private final int c3;
+    private final Map<String, Block> blocks = new LinkedHashMap<>();
+    private final Map<String, Shape> initShapes = new LinkedHashMap<>();
+    private final Attention cross;
+    private final Attention self;
+
+    /** The caption as the network sees it: token embeddings, key mask and pooled embedding. */
+    public record Text(NDArray tokens, NDArray keyMask, NDArray pooled) {
+    }
+
+    public SpiritNet(DiffusionConfig config) {
+        super((byte) 1);
+        this.config = config;
+        c0 = config.width();
+        c1 = 2 * c0;
+        c2 = 3 * c0;
+        c3 = 4 * c0;
+        conv("stem", 3, c0, 3, 1);
+        conv("enc1a", c0, c1, 3, 2);
+        conv("enc1b", c1, c1, 3, 1);
+        conv("enc2a", c1, c2, 3, 2);
+        conv("enc2b", c2, c2, 3, 1);
+        conv("enc3a", c2, c3, 3, 2);
+        conv("enc3b", c3, c3, 3, 1);
+        linear("text1", config.vocabulary(), config.textDim(), 3);
+        linear("text2", config.textDim(), config.textDim(), 3);
+        linear("time1", TIME_FEATURES, c3, 2);
+        linear("time2", c3, c3, 2);
+        conv("mask1a", config.classes(), c1, 3, 1);
+        conv("mask1b", c1, c1, 3, 1);
+        conv("mask2a", c1, c2, 3, 2);
+        conv("mask2b", c2, c2, 3, 1);
+        conv("mask3a", c2, c3, 3, 2);
+        norm("crossNorm", c3);
+        cross = addChildBlock("cross", new Attention(Attention.Kind.CROSS, c3, config.textDim(), ATTENTION_DIM));
+        if (config.symmetry()) {
+            conv("symmetry", 2 * c3, c3, 3, 1);
+            linear("symmetryGate", config.textDim(), c3, 2);
+        }
+        norm("selfNorm", c3);
+        self = addChildBlock("self", new Attention(Attention.Kind.SELF, c3, c3, ATTENTION_DIM));
+        conv("mid", c3, c3, 3, 1);
+        conv("up2a", c3 + c2, c2, 3, 1);
+        conv("up2b", c2, c2, 3, 1);
+        conv("up1a", c2 + c1, c1, 3, 1);
+        conv("up1b", c1, c1, 3, 1);
+        conv("up0", c1 + c0, c0, 3, 1);
+        Block head = addChildBlock("head", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.classes()).build());
+        blocks.put("head", head);
+        initShapes.put("head", new Shape(1, c0, 8, 8));
+    }
+
+    public DiffusionConfig config() {
+        return config;
+    }
+
+    private void conv(String name, int in, int out, int kernel, int stride) {
+        Block block = addChildBlock(name, Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
+                .optPadding(new Shape(kernel / 2, kernel / 2)).optStride(new Shape(stride, stride)).setFilters(out).build());
+        blocks.put(name, block);
+        initShapes.put(name, new Shape(1, in, 8, 8));
+        norm(name + "Norm", out);
+    }
+
+    private void norm(String name, int channels) {
+        Block block = addChildBlock(name, new GroupNorm(GROUPS, channels));
+        blocks.put(name, block);
+        initShapes.put(name, new Shape(1, channels, 8, 8));
+    }
+
+    private void linear(String name, int in, int out, int rank) {
+        Block block = addChildBlock(name, Linear.builder().setUnits(out).build());
+        blocks.put(name, block);
+        initShapes.put(name, rank == 3 ? new Shape(1, 1, in) : new Shape(1, in));
+    }
+
+    private NDArray apply(ParameterStore ps, String name, NDArray x, boolean training) {
+        return blocks.get(name).forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    /** conv, then group norm of (conv + extra), then SiLU. */
+    private NDArray unit(ParameterStore ps, String name, NDArray x, NDArray extra, boolean training) {
+        NDArray y = apply(ps, name, x, training);
+        if (extra != null) {
+            y = y.add(extra);
+        }
+        return Activation.swish(apply(ps, name + "Norm", y, training), 1f);
+    }
+
+    private static NDArray up(NDArray x) {
+        return x.repeat(2, 2).repeat(3, 2);
+    }
+
+    /** Image features at 1/2, 1/4, 1/8 and 1/16 of the input, plus the input-resolution stem. */
+    public NDList encode(ParameterStore ps, NDArray image, boolean training) {
+        NDArray x = image.sub(0.5f).mul(2f);
+        NDArray s0 = unit(ps, "stem", x, null, training);
+        NDArray f1 = unit(ps, "enc1b", unit(ps, "enc1a", s0, null, training), null, training);
+        NDArray f2 = unit(ps, "enc2b", unit(ps, "enc2a", f1, null, training), null, training);
+        NDArray f3 = unit(ps, "enc3b", unit(ps, "enc3a", f2, null, training), null, training);
+        return new NDList(s0, f1, f2, f3);
+    }
+
+    /** The caption tokens {@code (B, L)} embedded; padding is masked out of attention and pooling. */
+    public Text text(ParameterStore ps, NDArray tokens, boolean training) {
+        long batch = tokens.getShape().get(0);
+        NDArray ids = tokens.toType(DataType.INT64, false);
+        NDArray oneHot = ids.oneHot(config.vocabulary()).toType(DataType.FLOAT32, false);
+        NDArray e = Activation.gelu(apply(ps, "text1", oneHot, training));
+        e = apply(ps, "text2", e, training);
+        NDArray valid = ids.neq(CaptionTokens.PAD).toType(DataType.FLOAT32, false);
+        NDArray keyMask = valid.sub(1f).mul(1e4f).reshape(batch, 1, -1);
+        NDArray pooled = e.mul(valid.expandDims(2)).sum(new int[] {1}).div(valid.sum(new int[] {1}, true).maximum(1f));
+        return new Text(e, keyMask, pooled);
+    }
+
+    private static NDArray timeFeatures(NDArray t) {
+        NDManager m = t.getManager();
+        int half = TIME_FEATURES / 2;
+        NDArray freqs = m.arange(half).toType(DataType.FLOAT32, false).mul((float) (-Math.log(10000.0) / half)).exp();
+        NDArray args = t.toType(DataType.FLOAT32, false).mul(1000f).expandDims(1).mul(freqs.expandDims(0));
+        return NDArrays.concat(new NDList(args.sin(), args.cos()), 1);
+    }
+
+    private static NDArray toTokens(NDArray map) {
+        Shape s = map.getShape();
+        return map.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1));
+    }
+
+    private static NDArray toMap(NDArray tokens, Shape like) {
+        return tokens.reshape(like.get(0), like.get(2), like.get(3), like.get(1)).transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * One denoiser evaluation: x̂0 logits at the input resolution for noisy masks {@code xt} at timesteps
+     * {@code t} (as t/T), given the encoded image and caption of each batch row.
+     */
+    public NDArray denoise(ParameterStore ps, NDList image, Text text, NDArray xt, NDArray t, AttentionHooks hooks, boolean training) {
+        NDArray s0 = image.get(0);
+        NDArray d1 = unit(ps, "mask1b", unit(ps, "mask1a", xt, image.get(1), training), null, training);
+        NDArray d2 = unit(ps, "mask2b", unit(ps, "mask2a", d1, image.get(2), training), null, training);
+        NDArray time = apply(ps, "time2", Activation.swish(apply(ps, "time1", timeFeatures(t), training), 1f), training);
+        NDArray h = unit(ps, "mask3a", d2, image.get(3).add(time.expandDims(2).expandDims(3)), training);
+        Shape shape = h.getShape();
+
+        NDArray q = toTokens(apply(ps, "crossNorm", h, training));
+        h = h.add(toMap(cross.attend(ps, q, text.tokens(), text.keyMask(), hooks, training), shape));
+        if (config.symmetry()) {
+            NDArray mirrored = apply(ps, "symmetry", NDArrays.concat(new NDList(h, h.flip(3)), 1), training);
+            NDArray gate = Activation.sigmoid(apply(ps, "symmetryGate", text.pooled(), training)).expandDims(2).expandDims(3);
+            h = h.add(gate.mul(apply(ps, "symmetryNorm", mirrored, training)));
+        }
+        NDArray s = toTokens(apply(ps, "selfNorm", h, training));
+        h = h.add(toMap(self.attend(ps, s, s, null, hooks, training), shape));
+        h = h.add(unit(ps, "mid", h, null, training));
+
+        h = unit(ps, "up2a", NDArrays.concat(new NDList(up(h), d2), 1), null, training);
+        h = unit(ps, "up2b", h, null, training);
+        h = unit(ps, "up1a", NDArrays.concat(new NDList(up(h), d1), 1), null, training);
+        h = unit(ps, "up1b", h, null, training);
+        h = unit(ps, "up0", NDArrays.concat(new NDList(up(h), s0), 1), null, training);
+        return apply(ps, "head", h, training);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList image = encode(ps, inputs.get(0), training);
+        Text text = text(ps, inputs.get(3), training);
+        return new NDList(denoise(ps, image, text, inputs.get(1), inputs.get(2), null, training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape image = inputShapes[0];
+        return new Shape[] {new Shape(image.get(0), config.classes(), image.get(2), image.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Map.Entry<String, Block> e : blocks.entrySet()) {
+            e.getValue().initialize(manager, dataType, initShapes.get(e.getKey()));
+        }
+        cross.initialize(manager, dataType, new Shape(1, 1, c3));
+        self.initialize(manager, dataType, new Shape(1, 1, c3));
+    }
+}

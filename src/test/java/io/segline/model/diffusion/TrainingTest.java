@@ -1,0 +1,98 @@
+package io.segline.model.diffusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import io.segline.caption.Lexicon;
+import io.segline.caption.RulesEnricher;
+import io.segline.dataset.SynthWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingTest {
+    @TempDir
+    static Path data;
+
+    @BeforeAll
+    static void writeDataset() {
+        SynthWriter.write(data, 12, 31, "mixed", 64, 80, () -> { });
+    }
+
+    private static final class Recorder implements Training.Listener {
+        final List<Float> losses = new ArrayList<>();
+        int first = -1;
+        final List<Integer> checkpoints = new ArrayList<>();
+
+        @Override
+        public void started(int firstStep, int steps, long parameters, int images) {
+            first = firstStep;
+        }
+
+        @Override
+        public void step(int step, float loss, float learningRate) {
+            losses.add(loss);
+        }
+
+        @Override
+        public void checkpoint(int step, Path where) {
+            checkpoints.add(step);
+        }
+    }
+
+    private static Training.Options options(Path out, int steps, boolean resume, Duration every) {
+        return new Training.Options(data, out, DiffusionSegmenterTest.small(), steps, 4, 5, 0.003f, 0.2f, true, resume, Device.cpu(), every);
+    }
+
+    private static Training training(Training.Options options) {
+        return new Training(options, new RulesEnricher(Lexicon.builtIn()));
+    }
+
+    @Test
+    void shouldBeDeterministicForASeedOnCpu(@TempDir Path a, @TempDir Path b) throws Exception {
+        Recorder first = new Recorder();
+        Recorder second = new Recorder();
+        training(options(a, 5, false, Duration.ofHours(1))).run(first);
+        training(options(b, 5, false, Duration.ofHours(1))).run(second);
+        assertThat(second.losses).containsExactlyElementsOf(first.losses);
+        assertThat(Files.readAllBytes(b.resolve(DiffusionModel.WEIGHTS))).isEqualTo(Files.readAllBytes(a.resolve(DiffusionModel.WEIGHTS)));
+    }
+
+    @Test
+    void shouldLowerTheLossOnASmallSet(@TempDir Path out) {
+        Recorder recorder = new Recorder();
+        training(options(out, 40, false, Duration.ofHours(1))).run(recorder);
+        double start = recorder.losses.subList(0, 8).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        double end = recorder.losses.subList(32, 40).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        assertThat(end).as("losses %s", recorder.losses).isLessThan(start * 0.8);
+    }
+
+    @Test
+    void shouldCheckpointAndResumeWhereItStopped(@TempDir Path out) {
+        Recorder first = new Recorder();
+        training(options(out, 3, false, Duration.ZERO)).run(first);
+        assertThat(first.checkpoints).containsExactly(1, 2);
+        assertThat(out.resolve(Training.CHECKPOINT).resolve("progress.json")).exists();
+        Recorder resumed = new Recorder();
+        training(options(out, 5, true, Duration.ofHours(1))).run(resumed);
+        assertThat(resumed.first).isEqualTo(3);
+        assertThat(resumed.losses).hasSize(2);
+        assertThat(out.resolve(DiffusionModel.DESCRIPTION)).exists();
+    }
+
+    @Test
+    void shouldRefuseAnOddBatchAndAFolderWithoutMasks(@TempDir Path empty) throws Exception {
+        assertThatThrownBy(() -> new Training.Options(data, empty, DiffusionSegmenterTest.small(), 1, 3, 1, 0.001f, 0.2f, true, false,
+                Device.cpu(), Duration.ZERO)).hasMessageContaining("even");
+        Files.createDirectories(empty.resolve("images"));
+        assertThatThrownBy(() -> training(new Training.Options(empty, empty.resolve("m"), DiffusionSegmenterTest.small(), 1, 2, 1,
+                0.001f, 0.2f, true, false, Device.cpu(), Duration.ZERO)).run(new Recorder()))
+                .hasMessageContaining("no labelled images");
+    }
+}
