@@ -76,6 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Image size (default: ${DEFAULT-VALUE}).")
     DatasetCommand.Size size;
 
+    @picocli.CommandLine.Mixin
+    ModelOptions model;
+
     @Option(names = "--json", description = "End with one line of JSON with every figure.")
     boolean json;
 
@@ -95,6 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (count < 10) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 10");
         }
+        model.putInto(settings);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Generating %d ThangkaSynth images of %dx%d ...%n", count, size.width(), size.height());
         out.flush();

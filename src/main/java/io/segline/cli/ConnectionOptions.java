@@ -31,7 +31,13 @@ public final class ConnectionOptions {
 
     /** The layered configuration: these options over SEGLINE_* variables over the file over defaults. */
     public SeglineConfig config() {
+        return config(Map.of());
+    }
+
+    /** As {@link #config()}, with {@code extra} settings (a verb's own options) over {@code --set}. */
+    public SeglineConfig config(Map<String, String> extra) {
         Map<String, String> options = new LinkedHashMap<>(settings);
+        options.putAll(extra);
         if (bootstrapServers != null) {
             options.put(SeglineConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         }

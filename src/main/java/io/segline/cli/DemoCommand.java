@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 "  masks/<id>.png      label maps (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus)",
                 "  overlays/<id>.png   paintings with the classes painted over them",
                 "  results.jsonl       one line per image: classes, confidence, verdict, latency",
-                "Segmentation uses the configured segmenter (default: the classical baseline)."})
+                "Segmentation uses the configured segmenter (default: the shipped diffusion model spirit-s; --set segline.segmenter=baseline for the classical one)."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -66,6 +66,9 @@ public final class DemoCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting for the line, e.g. --set segline.segmenter=baseline.")
+    @picocli.CommandLine.Mixin
+    ModelOptions model;
+
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Override
@@ -78,6 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf("segline demo: %d synthetic paintings through a real Kafka broker and schema registry%n", count);
         stdout.println("Starting Kafka (KRaft, in-process) and the schema registry (Apicurio, in-memory) ...");
         stdout.flush();
+        model.putInto(settings);
         SeglineConfig defaults = SeglineConfig.of(settings);
         int maxMessage = defaults.getInt(Keys.MAX_RECORD_BYTES) + 2 * 1024 * 1024;
         CompletableFuture<ApicurioRegistry> registryStart = CompletableFuture.supplyAsync(ApicurioRegistry::start);

@@ -41,8 +41,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Dataset folder: images/, masks/ (label maps; 255 = ignore), captions.jsonl.")
     Path dataset;
 
-    @Option(names = "--segmenter", description = "Segmenter to evaluate (default: the configured one, baseline).")
-    String segmenter;
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--blank-captions", description = "Condition the diffusion model on empty captions (ablation without caption conditioning).")
+    boolean blankCaptions;
 
     @Option(names = "--refiner", description = "Refiner to evaluate (default: the configured one, none).")
     String refiner;
@@ -69,7 +72,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> modes = new LinkedHashMap<>();
-        modes.put(Keys.SEGMENTER, segmenter);
+        model.putInto(modes);
+        if (blankCaptions) {
+            modes.put(Keys.MODEL_BLANK_CAPTIONS, "true");
+        }
         modes.put(Keys.REFINER, refiner);
         modes.put(Keys.ENRICHMENT, enrichment);
         SeglineConfig config = settings.config(modes);

@@ -26,10 +26,15 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    ModelOptions model;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SeglineConfig config = connection.config();
+        java.util.Map<String, String> chosen = new java.util.LinkedHashMap<>();
+        model.putInto(chosen);
+        SeglineConfig config = connection.config(chosen);
         int port = config.getInt(Keys.HTTP_PORT);
         HttpApi api = port < 0 ? null : HttpApi.start(config.require(Keys.HTTP_BIND), port, config.get(Keys.HTTP_ADVERTISED));
         if (api != null) {

@@ -138,7 +138,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.LLM_TIMEOUT_MS, "2000");
         d.put(Keys.LLM_MAX_CONCURRENT, "4");
         d.put(Keys.LLM_CACHE_SIZE, "10000");
-        d.put(Keys.SEGMENTER, "baseline");
+        d.put(Keys.SEGMENTER, "diffusion");
         d.put(Keys.MODEL, "spirit-s");
         d.put(Keys.DEVICE, "auto");
         d.put(Keys.MODEL_BLANK_CAPTIONS, "false");

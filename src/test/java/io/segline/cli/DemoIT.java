@@ -30,7 +30,7 @@ class DemoIT {
         assertThat(count(out.resolve("masks"))).isEqualTo(5);
         assertThat(count(out.resolve("overlays"))).isEqualTo(5);
         assertThat(Files.readAllLines(out.resolve("results.jsonl"))).hasSize(5)
-                .allSatisfy(line -> assertThat(line).contains("\"segmenter\":\"baseline\"").contains("\"areaFractions\""));
+                .allSatisfy(line -> assertThat(line).contains("\"segmenter\":\"diffusion\"").contains("\"areaFractions\""));
         assertThat(count(out.resolve("dataset").resolve("images"))).isEqualTo(5);
         assertThat(stdout.toString()).contains("5 of 5 images segmented, 0 dead letter(s)").contains("thangka-00004").contains("Against the ground-truth masks");
     }

@@ -330,9 +330,18 @@ class SeglineTopologyTest {
         images.pipeInput("other-2", TestImages.inline("other-2", TestImages.png(2), "caption"));
         SegmentationResult batched = masks.readKeyValuesToList().get(1).value;
         assertThat(batched.getImageId()).isEqualTo("same");
-        // Exactly equal: the baseline segments each image on its own; a learned model must keep this to its stated tolerance.
-        assertThat(batched.getLabelMapPng()).isEqualTo(alone.getLabelMapPng());
-        assertThat(batched.getMeanConfidence()).isEqualTo(alone.getMeanConfidence());
+        // The diffusion model's probabilities agree alone and batched to 1e-5 (DiffusionSegmenterTest); through the
+        // whole line that leaves the label maps equal but for pixels whose top two classes tie within that margin.
+        assertThat(batched.getSegmenter()).isEqualTo("diffusion");
+        int[] size = new int[2];
+        byte[] a = io.segline.quality.GroundTruth.decode(io.segline.serde.ByteBuffers.toArray(alone.getLabelMapPng()), size);
+        byte[] b = io.segline.quality.GroundTruth.decode(io.segline.serde.ByteBuffers.toArray(batched.getLabelMapPng()), size);
+        int differing = 0;
+        for (int i = 0; i < a.length; i++) {
+            differing += a[i] == b[i] ? 0 : 1;
+        }
+        assertThat(differing).as("pixels labelled differently").isLessThanOrEqualTo(a.length / 1000);
+        assertThat(batched.getMeanConfidence()).isCloseTo(alone.getMeanConfidence(), org.assertj.core.api.Assertions.within(1e-5));
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.nio.file.Path;
  * ({@code model.json} + {@code weights.params}) and serves as a {@link Denoiser}. Not thread-safe.
  */
 public final class DiffusionModel implements Denoiser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiffusionModel.class);
     public static final String WEIGHTS = "weights.params";
     public static final String DESCRIPTION = "model.json";
 
@@ -97,6 +98,7 @@ public final class DiffusionModel implements Denoiser {
 
     private static DiffusionModel load(DiffusionConfig config, InputStream weights, Device device, String where) {
         DiffusionModel fresh = create(config, device, 0);
+        LOG.info("Loading model {} v{} from {} on {}", config.name(), config.version(), where, device);
         try {
             fresh.net.loadParameters(fresh.model.getNDManager(), new DataInputStream(new BufferedInputStream(weights)));
         } catch (IOException | MalformedModelException e) {

@@ -19,17 +19,18 @@ import java.util.Map;
 /**
  * The denoiser of segline's diffusion segmenter, after SPIRIT (§3.2–3.3), sized for CPUs.
  *
- * <p>A convolutional image encoder at the input resolution produces features at 1/2, 1/4, 1/8 and 1/16
- * of it, computed once per image. The mask branch takes the noisy mask x_t (one channel per class, at
- * 1/2 resolution), adds the image features level by level (the image conditions the mask) and reaches a
- * 1/16 bottleneck where (1) the timestep embedding is added, (2) the bottleneck queries attend over the
- * caption tokens (cross-attention, SGAF's text stage), (3) a SyAM-style block mixes the features with
- * their horizontal mirror, gated per channel by the pooled caption embedding, and (4) a self-attention
- * over all bottleneck positions links the two halves of the painting. A decoder with skips from the
- * mask branch and the encoder predicts clean-mask logits x̂0 at half the input resolution... then once
- * more at the full input resolution from the encoder's first level, so boundaries are drawn at 2× the
- * diffusion grid. Both attentions take logit biases and expose their maps through
- * {@link AttentionHooks} (the G4Seg refinement injects a coarse mask there).
+ * <p>A convolutional image encoder produces features at the input resolution and at 1/2, 1/4 and 1/8
+ * of it, computed once per image and reused by every denoising step. The mask branch takes the noisy
+ * mask x_t (one channel per class, at 1/2 resolution), adds the image features level by level (the image
+ * conditions the mask) and reaches a 1/8 bottleneck where (1) the timestep embedding is added, (2) the
+ * bottleneck positions attend over the caption tokens (cross-attention, SGAF's text stage), (3) a
+ * SyAM-style block mixes the features with their horizontal mirror, gated per channel by the pooled
+ * caption embedding (SPIRIT's α = σ(MLP(LN(T)))), and (4) a self-attention over all bottleneck
+ * positions links the two halves of the painting. A decoder with skips from the mask branch, and at the
+ * last level from the encoder's full-resolution features, predicts clean-mask logits x̂0 at the input
+ * resolution, so boundaries are drawn at twice the resolution the diffusion runs at. Both attentions
+ * take logit biases and expose their maps through {@link AttentionHooks}, where a G4Seg-style refiner
+ * injects a coarse mask (α·A) and reads the maps.
  *
  * <p>Inputs of {@link #forward}: image {@code (B,3,H,W)} in [0,1], noisy mask {@code (B,K,H/2,W/2)},
  * timestep {@code (B)} as t/T, caption tokens {@code (B,L)} (int). Output: x̂0 logits {@code (B,K,H,W)}.
