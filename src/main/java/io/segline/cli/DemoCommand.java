@@ -65,10 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up if the results have not all arrived after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting for the line, e.g. --set segline.segmenter=baseline.")
     @picocli.CommandLine.Mixin
     ModelOptions model;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting for the line, e.g. --set segline.batch.size=8.")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Override

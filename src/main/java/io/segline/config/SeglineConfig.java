@@ -72,6 +72,10 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String DEVICE = "segline.device";
         /** Condition the diffusion model on an empty caption (the ablation without caption conditioning). */
         public static final String MODEL_BLANK_CAPTIONS = "segline.model.blank.captions";
+        /** DDIM steps of the diffusion segmenter; 0 keeps the model's own setting. */
+        public static final String DIFFUSION_STEPS = "segline.diffusion.steps";
+        /** Sampling chains per image (their spread lowers the confidence); 0 keeps the model's own setting. */
+        public static final String DIFFUSION_SAMPLES = "segline.diffusion.samples";
         public static final String REFINER = "segline.refiner";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
@@ -142,6 +146,8 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.MODEL, "spirit-s");
         d.put(Keys.DEVICE, "auto");
         d.put(Keys.MODEL_BLANK_CAPTIONS, "false");
+        d.put(Keys.DIFFUSION_STEPS, "0");
+        d.put(Keys.DIFFUSION_SAMPLES, "0");
         d.put(Keys.REFINER, "none");
         d.put(Keys.OUTPUT_MAX_SIDE, "512");
         d.put(Keys.COMMIT_INTERVAL_MS, "1000");

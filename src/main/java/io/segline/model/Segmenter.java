@@ -42,10 +42,12 @@ public interface Segmenter extends AutoCloseable {
      *                      {@code torchscript:DIR}
      * @param device        {@code auto}, {@code cpu} or {@code gpu}
      * @param blankCaptions condition the model on an empty caption
+     * @param steps         DDIM steps, 0 for the model's own setting
+     * @param samples       samples per image, 0 for the model's own setting
      */
-    record Spec(String mode, String model, String device, boolean blankCaptions) {
-        public static Spec baseline() {
-            return new Spec("baseline", null, "cpu", false);
+    record Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples) {
+        public Spec(String mode, String model, String device, boolean blankCaptions) {
+            this(mode, model, device, blankCaptions, 0, 0);
         }
     }
 

@@ -58,7 +58,8 @@ public final class SeglineTopology {
             String refiner = config.require(Keys.REFINER);
             CaptionEnricher.create(config);
             Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
-                    Boolean.parseBoolean(config.get(Keys.MODEL_BLANK_CAPTIONS)));
+                    Boolean.parseBoolean(config.get(Keys.MODEL_BLANK_CAPTIONS)), config.getInt(Keys.DIFFUSION_STEPS),
+                    config.getInt(Keys.DIFFUSION_SAMPLES));
             Segmenter.check(spec);
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);

@@ -32,7 +32,7 @@ class SeglineConfigTest {
         assertThat(config.getLong(Keys.MAX_INLINE_BYTES)).isEqualTo(2000);
         assertThat(config.getInt(Keys.OUTPUT_MAX_SIDE)).isEqualTo(256);
         assertThat(config.get("schema.registry.url")).isEqualTo("http://file:8081");
-        assertThat(config.get(Keys.SEGMENTER)).isEqualTo("baseline");
+        assertThat(config.get(Keys.SEGMENTER)).isEqualTo("diffusion");
         assertThat(config.clientProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "PLAIN").doesNotContainKey(Keys.MAX_INLINE_BYTES);
     }

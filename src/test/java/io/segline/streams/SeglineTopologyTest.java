@@ -109,7 +109,8 @@ class SeglineTopologyTest {
         assertThat(mask.key()).isEqualTo("img-1");
         SegmentationResult result = mask.value();
         assertThat(result.getClassNames()).containsExactly("background", "figure", "halo", "backlight", "lotus");
-        assertThat(result.getSegmenter()).isEqualTo("baseline");
+        assertThat(result.getSegmenter()).isEqualTo("diffusion");
+        assertThat(result.getModelName()).isEqualTo("spirit-s");
         assertThat(result.getCaptionEnrichment()).isEqualTo("rules");
         assertThat(result.getRefinement()).isNull();
         assertThat(result.getStageMillis()).containsKeys("validate", "enrich", "segment", "refine");

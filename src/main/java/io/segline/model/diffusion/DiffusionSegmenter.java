@@ -31,11 +31,21 @@ public final class DiffusionSegmenter implements Segmenter {
      * @param blankCaptions  condition on an empty caption (the ablation without caption conditioning)
      */
     public DiffusionSegmenter(Denoiser denoiser, String route, boolean blankCaptions) {
+        this(denoiser, route, blankCaptions, 0, 0);
+    }
+
+    /**
+     * @param steps   DDIM steps (0: the model's own setting)
+     * @param samples chains per image (0: the model's own setting)
+     */
+    public DiffusionSegmenter(Denoiser denoiser, String route, boolean blankCaptions, int steps, int samples) {
         this.denoiser = denoiser;
         this.route = route;
         this.version = denoiser.config().version();
         this.blankCaptions = blankCaptions;
-        this.sampler = new Sampler(denoiser.config(), NOISE_SEED);
+        DiffusionConfig config = denoiser.config();
+        this.sampler = new Sampler(config.withSampling(steps > 0 ? steps : config.samplingSteps(),
+                samples > 0 ? samples : config.samples()), NOISE_SEED);
     }
 
     public Denoiser denoiser() {

@@ -45,8 +45,11 @@ final class GroupNorm extends AbstractBlock {
         NDArray centred = grouped.sub(mean);
         NDArray variance = centred.square().mean(new int[] {2}, true);
         NDArray normalized = centred.div(variance.add(EPSILON).sqrt()).reshape(shape);
+        // A reshaped parameter would belong to the model's manager and outlive the call: scope it with the input.
         NDArray g = ps.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
+        g.attach(x.getManager());
         NDArray b = ps.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+        b.attach(x.getManager());
         return new NDList(normalized.mul(g).add(b));
     }
 

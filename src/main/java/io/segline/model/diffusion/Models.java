@@ -43,6 +43,6 @@ public final class Models {
     }
 
     public static Segmenter segmenter(Segmenter.Spec spec) {
-        return new DiffusionSegmenter(denoiser(spec.model(), spec.device()), spec.mode(), spec.blankCaptions());
+        return new DiffusionSegmenter(denoiser(spec.model(), spec.device()), spec.mode(), spec.blankCaptions(), spec.steps(), spec.samples());
     }
 }

@@ -100,4 +100,25 @@ class DiffusionSegmenterTest {
             assertThat(shifted.sub(plain).abs().max().getFloat()).isGreaterThan(0f);
         }
     }
+
+    @Test
+    void shouldLeaveNoNativeArraysBehindAcrossImages() throws Exception {
+        BufferedImage image = SYNTH.generate(8, 0, "clean").image();
+        EnrichedCaption caption = TestCaptions.enriched("Green Tara with a halo.");
+        try (DiffusionSegmenter segmenter = new DiffusionSegmenter(DiffusionModel.create(small(), Device.cpu(), 1), "diffusion", false)) {
+            segmenter.segmentBatch(List.of(image, image), List.of(caption, caption));
+            int before = resources(segmenter.denoiser().manager());
+            for (int i = 0; i < 5; i++) {
+                segmenter.segmentBatch(List.of(image, image), List.of(caption, caption));
+            }
+            assertThat(resources(segmenter.denoiser().manager())).isEqualTo(before);
+        }
+    }
+
+    /** Arrays and sub-managers the model's manager holds (DJL keeps them in a protected map). */
+    private static int resources(ai.djl.ndarray.NDManager manager) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+        field.setAccessible(true);
+        return ((java.util.Map<?, ?>) field.get(manager)).size();
+    }
 }
