@@ -68,6 +68,8 @@ class MonitorTopologyTest {
                 SeglineConfig.Keys.HEALTH_GRACE_MS, "5000",
                 SeglineConfig.Keys.ALERT_SILENCE_MINUTES, "5",
                 SeglineConfig.Keys.ALERT_CHECK_INTERVAL_MS, "30000"));
+        // Monitoring does not depend on how masks are made; the classical segmenter keeps hundreds of captures fast.
+        values.put(SeglineConfig.Keys.SEGMENTER, "baseline");
         values.putAll(extra);
         SeglineConfig config = SeglineConfig.of(values);
         topics = Topics.from(config);

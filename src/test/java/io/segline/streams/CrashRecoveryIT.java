@@ -35,8 +35,9 @@ class CrashRecoveryIT {
 
     @Test
     void shouldGiveEveryImageExactlyOneOutcomeAfterTheInstanceIsKilledMidTransaction() throws Exception {
-        // A long commit interval keeps the first transaction open while the process is killed.
-        SeglineConfig config = TestCluster.config("crash", Map.of(Keys.COMMIT_INTERVAL_MS, "10000",
+        // A long commit interval keeps the first transaction open while the process is killed, however long the
+        // model takes to load and segment the first records on a busy machine.
+        SeglineConfig config = TestCluster.config("crash", Map.of(Keys.COMMIT_INTERVAL_MS, "30000",
                 // The killed member's partitions are handed over once its session expires; keep that short.
                 "session.timeout.ms", "8000", "heartbeat.interval.ms", "2000"));
         Topics topics = Topics.from(config);
