@@ -44,10 +44,11 @@ public interface Segmenter extends AutoCloseable {
      * @param blankCaptions condition the model on an empty caption
      * @param steps         DDIM steps, 0 for the model's own setting
      * @param samples       samples per image, 0 for the model's own setting
+     * @param symmetryOff   bypass the model's trained symmetry block (ablation)
      */
-    record Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples) {
+    record Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples, boolean symmetryOff) {
         public Spec(String mode, String model, String device, boolean blankCaptions) {
-            this(mode, model, device, blankCaptions, 0, 0);
+            this(mode, model, device, blankCaptions, 0, 0, false);
         }
     }
 

@@ -59,7 +59,7 @@ public final class SeglineTopology {
             CaptionEnricher.create(config);
             Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
                     Boolean.parseBoolean(config.get(Keys.MODEL_BLANK_CAPTIONS)), config.getInt(Keys.DIFFUSION_STEPS),
-                    config.getInt(Keys.DIFFUSION_SAMPLES));
+                    config.getInt(Keys.DIFFUSION_SAMPLES), Boolean.parseBoolean(config.get(Keys.MODEL_SYMMETRY_OFF)));
             Segmenter.check(spec);
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);

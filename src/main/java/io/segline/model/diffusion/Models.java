@@ -43,6 +43,14 @@ public final class Models {
     }
 
     public static Segmenter segmenter(Segmenter.Spec spec) {
-        return new DiffusionSegmenter(denoiser(spec.model(), spec.device()), spec.mode(), spec.blankCaptions(), spec.steps(), spec.samples());
+        Denoiser denoiser = denoiser(spec.model(), spec.device());
+        if (spec.symmetryOff()) {
+            if (!(denoiser instanceof DiffusionModel model)) {
+                denoiser.close();
+                throw new IllegalArgumentException("segline.model.symmetry.off applies to segline's own models, not " + spec.model());
+            }
+            model.net().switchOffSymmetry();
+        }
+        return new DiffusionSegmenter(denoiser, spec.mode(), spec.blankCaptions(), spec.steps(), spec.samples());
     }
 }

@@ -49,6 +49,7 @@ public final class SpiritNet extends AbstractBlock {
     private final Map<String, Shape> initShapes = new LinkedHashMap<>();
     private final Attention cross;
     private final Attention self;
+    private boolean symmetryOn;
 
     /** The caption as the network sees it: token embeddings, key mask and pooled embedding. */
     public record Text(NDArray tokens, NDArray keyMask, NDArray pooled) {
@@ -57,6 +58,7 @@ public final class SpiritNet extends AbstractBlock {
     public SpiritNet(DiffusionConfig config) {
         super((byte) 1);
         this.config = config;
+        this.symmetryOn = config.symmetry();
         c0 = config.width();
         c1 = 2 * c0;
         c2 = 3 * c0;
@@ -98,6 +100,11 @@ public final class SpiritNet extends AbstractBlock {
 
     public DiffusionConfig config() {
         return config;
+    }
+
+    /** Bypasses the trained symmetry block (an ablation of a trained model; its weights stay loaded). */
+    public void switchOffSymmetry() {
+        symmetryOn = false;
     }
 
     private void conv(String name, int in, int out, int kernel, int stride) {
@@ -191,7 +198,7 @@ public final class SpiritNet extends AbstractBlock {
 
         NDArray q = toTokens(apply(ps, "crossNorm", h, training));
         h = h.add(toMap(cross.attend(ps, q, text.tokens(), text.keyMask(), hooks, training), shape));
-        if (config.symmetry()) {
+        if (symmetryOn) {
             NDArray mirrored = apply(ps, "symmetry", NDArrays.concat(new NDList(h, h.flip(3)), 1), training);
             NDArray gate = Activation.sigmoid(apply(ps, "symmetryGate", text.pooled(), training)).expandDims(2).expandDims(3);
             h = h.add(gate.mul(apply(ps, "symmetryNorm", mirrored, training)));

@@ -115,6 +115,18 @@ class DiffusionSegmenterTest {
         }
     }
 
+    @Test
+    void shouldChangeTheOutputWhenTheSymmetryBlockIsSwitchedOff() {
+        BufferedImage image = SYNTH.generate(12, 0, "clean").image();
+        EnrichedCaption caption = TestCaptions.enriched("Green Tara with a halo.");
+        DiffusionModel model = DiffusionModel.create(small(), Device.cpu(), 4);
+        try (DiffusionSegmenter segmenter = new DiffusionSegmenter(model, "diffusion", false)) {
+            float[] on = segmenter.segment(image, caption).planes()[1];
+            model.net().switchOffSymmetry();
+            assertThat(segmenter.segment(image, caption).planes()[1]).isNotEqualTo(on);
+        }
+    }
+
     /** Arrays and sub-managers the model's manager holds (DJL keeps them in a protected map). */
     private static int resources(ai.djl.ndarray.NDManager manager) throws ReflectiveOperationException {
         java.lang.reflect.Field field = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
