@@ -184,7 +184,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeDataset(Path dir) {
+    private Path writeDataset(Path dir) throws java.io.IOException {
+        // The demo produces every image of its dataset folder: paintings left by an earlier demo would ride along.
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
         SynthWriter.write(dir, count, seed, "mixed", 256, 320, () -> { });
         return dir;
     }

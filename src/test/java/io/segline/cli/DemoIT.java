@@ -33,6 +33,14 @@ class DemoIT {
                 .allSatisfy(line -> assertThat(line).contains("\"segmenter\":\"diffusion\"").contains("\"areaFractions\""));
         assertThat(count(out.resolve("dataset").resolve("images"))).isEqualTo(5);
         assertThat(stdout.toString()).contains("5 of 5 images segmented, 0 dead letter(s)").contains("thangka-00004").contains("Against the ground-truth masks");
+
+        // A second demo into the same folder sends only its own paintings, not the first run's too.
+        StringWriter again = new StringWriter();
+        CommandLine second = Main.commandLine();
+        second.setOut(new PrintWriter(again, true));
+        assertThat(second.execute("demo", "--count", "2", "--seed", "99", "--out", out.toString())).as(again.toString()).isZero();
+        assertThat(again.toString()).contains("2 of 2 images segmented, 0 dead letter(s)");
+        assertThat(count(out.resolve("dataset").resolve("images"))).isEqualTo(2);
     }
 
     private static long count(Path dir) throws Exception {
