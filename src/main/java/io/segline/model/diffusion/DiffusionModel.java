@@ -61,6 +61,11 @@ public final class DiffusionModel implements Denoiser {
     /** A new model with freshly initialized weights (Xavier, from the engine's seeded generator). */
     public static DiffusionModel create(DiffusionConfig config, Device device, long seed) {
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        return build(config, device);
+    }
+
+    /** The network with initialized (not yet meaningful) weights; leaves the engine's random generator alone. */
+    private static DiffusionModel build(DiffusionConfig config, Device device) {
         Model model = Model.newInstance(config.name(), device, "PyTorch");
         SpiritNet net = new SpiritNet(config);
         net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
@@ -97,7 +102,8 @@ public final class DiffusionModel implements Denoiser {
     }
 
     private static DiffusionModel load(DiffusionConfig config, InputStream weights, Device device, String where) {
-        DiffusionModel fresh = create(config, device, 0);
+        // Not create(): reseeding the engine's global generator on every load would reset it for other users.
+        DiffusionModel fresh = build(config, device);
         LOG.info("Loading model {} v{} from {} on {}", config.name(), config.version(), where, device);
         try {
             fresh.net.loadParameters(fresh.model.getNDManager(), new DataInputStream(new BufferedInputStream(weights)));
