@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -93,10 +92,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         String modelName = name != null ? name : out.toAbsolutePath().getFileName().toString();
-        DiffusionConfig shape = DiffusionConfig.defaults(modelName).withSymmetry(!noSymmetryBlock);
-        shape = new DiffusionConfig(shape.name(), shape.version(), shape.inputWidth(), shape.inputHeight(), shape.classes(),
-                shape.vocabulary(), shape.maxTokens(), width, shape.textDim(), shape.symmetry(), shape.timesteps(),
-                shape.samplingSteps(), shape.samples());
+        DiffusionConfig d = DiffusionConfig.defaults(modelName);
+        DiffusionConfig shape = new DiffusionConfig(d.name(), d.version(), d.inputWidth(), d.inputHeight(), d.classes(),
+                d.vocabulary(), d.maxTokens(), width, d.textDim(), !noSymmetryBlock, d.timesteps(), d.samplingSteps(), d.samples());
         var config = settings.config(Map.of());
         CaptionEnricher enricher = CaptionEnricher.create(config);
         Training.Options options = new Training.Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight,
@@ -138,22 +136,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (heldOut > 0) {
             Path set = Files.createTempDirectory("segline-held-out");
             SynthWriter.write(set, heldOut, heldOutSeed, "mixed", 256, 320, () -> { });
-            Map<String, String> args = new LinkedHashMap<>();
-            args.put("--dataset", set.toString());
-            args.put("--segmenter", "diffusion");
-            args.put("--report", out.resolve("held-out-evaluation").toString());
-            java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("evaluate", "--no-progress",
-                    "--set", Keys.MODEL + "=" + out.toAbsolutePath(), "--set", Keys.DEVICE + "=" + device,
-                    "--set", Keys.MODEL_BLANK_CAPTIONS + "=" + blankCaptions));
-            args.forEach((k, v) -> {
-                argv.add(k);
-                argv.add(v);
-            });
+            String[] argv = {"evaluate", "--no-progress", "--dataset", set.toString(), "--segmenter", "diffusion",
+                "--model", out.toAbsolutePath().toString(), "--device", device, "--report", out.resolve("held-out-evaluation").toString(),
+                "--set", Keys.MODEL_BLANK_CAPTIONS + "=" + blankCaptions};
             o.printf("Held-out evaluation: %d generated paintings, seed %d, mixed styles%n", heldOut, heldOutSeed);
             o.flush();
             var cli = io.segline.Main.commandLine();
             cli.setOut(o);
-            int code = cli.execute(argv.toArray(String[]::new));
+            int code = cli.execute(argv);
             deleteTree(set);
             return code;
         }
