@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,4,8,16", description = "Batch sizes to try (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+            description = "Rounds of direct-then-stream per batch size; the summary takes the median round (default: ${DEFAULT-VALUE})."
+                    + " On a shared machine single runs vary by 10-20%%: use 3 or more for figures you report.")
+    int repeat;
+
     @Option(names = "--size", defaultValue = "256x320", converter = DatasetCommand.SizeConverter.class, paramLabel = "WxH",
             description = "Image size (default: ${DEFAULT-VALUE}).")
     DatasetCommand.Size size;
@@ -86,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** Figures of one run. */
-    record Run(String mode, int batchSize, int images, double seconds, Map<String, double[]> stages, double[] latency,
+    record Run(String mode, int batchSize, int round, int images, double seconds, Map<String, double[]> stages, double[] latency,
             long rssEarlyKb, long rssEndKb) {
         double imagesPerSecond() {
             return images / seconds;
@@ -97,6 +102,12 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (count < 10) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 10");
+        }
+        if (repeat < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        }
+        if (batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-sizes must all be at least 1");
         }
         model.putInto(settings);
         PrintWriter out = spec.commandLine().getOut();
@@ -110,42 +121,45 @@ public final class BenchCommand implements Callable<Integer> {
                     .setCapturedAt(Instant.EPOCH).setCaption(p.caption())
                     .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png(p))).build()).setContentType("image/png").build());
         }
-        // Warm the JIT on the same code before anything is timed, so the first batch size is not penalised.
-        direct(batchSizes.get(0), captures.subList(0, Math.min(captures.size(), Math.max(10, count / 5))));
+        // Warm the JIT on both paths before anything is timed, so that neither the first batch size nor the stream (whose
+        // broker, clients and serde code would otherwise be compiled during its timed run) pays for compilation.
+        List<ImageCaptured> warmUp = captures.subList(0, Math.min(captures.size(), Math.max(10, count / 5)));
+        direct(batchSizes.get(0), 0, warmUp);
         List<Run> runs = new ArrayList<>();
         out.println("Starting Kafka and the schema registry ...");
         out.flush();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 * 1024 * 1024); ApicurioRegistry registry = ApicurioRegistry.start()) {
+            out.printf("Warming up the stream on %d images ...%n", warmUp.size());
+            out.flush();
+            stream(batchSizes.get(0), 0, warmUp, kafka, registry);
             for (int batch : batchSizes) {
-                runs.add(direct(batch, captures));
-                out.printf("  direct  batch %2d: %7.1f images/s%n", batch, runs.get(runs.size() - 1).imagesPerSecond());
-                out.flush();
-                runs.add(stream(batch, captures, kafka, registry));
-                out.printf("  stream  batch %2d: %7.1f images/s%n", batch, runs.get(runs.size() - 1).imagesPerSecond());
-                out.flush();
+                for (int round = 1; round <= repeat; round++) {
+                    runs.add(direct(batch, round, captures));
+                    out.printf("  direct  batch %2d round %d: %7.1f images/s%n", batch, round, runs.get(runs.size() - 1).imagesPerSecond());
+                    out.flush();
+                    runs.add(stream(batch, round, captures, kafka, registry));
+                    out.printf("  stream  batch %2d round %d: %7.1f images/s%n", batch, round, runs.get(runs.size() - 1).imagesPerSecond());
+                    out.flush();
+                }
             }
         }
         out.println();
-        out.printf("%-7s %5s %8s %9s %12s %12s %12s %10s %10s%n", "mode", "batch", "images/s", "stream/dir", "segment p50/95",
-                "measure p50/95", "e2e p50/p95", "RSS early", "RSS end");
-        ObjectNode report = JSON.createObjectNode().put("images", count);
+        out.printf("%-7s %5s %5s %8s %9s %14s %12s %15s %10s %10s%n", "mode", "batch", "round", "images/s", "stream/dir",
+                "segment p50/95", "measure p50/95", "e2e p50/p95", "RSS early", "RSS end");
+        ObjectNode report = JSON.createObjectNode().put("images", count).put("repeat", repeat);
         ArrayNode rows = report.putArray("runs");
-        double bestRatio = 0;
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
             Run direct = run.mode().equals("stream") ? runs.get(i - 1) : run;
             double ratio = run.imagesPerSecond() / direct.imagesPerSecond();
-            if (run.mode().equals("stream")) {
-                bestRatio = Math.max(bestRatio, ratio);
-            }
             double[] seg = run.stages().get("segment");
             double[] mea = run.stages().get("measure");
-            out.printf(Locale.ROOT, "%-7s %5d %8.1f %9s %12s %12s %12s %7d MB %7d MB%n", run.mode(), run.batchSize(),
+            out.printf(Locale.ROOT, "%-7s %5d %5d %8.1f %9s %14s %12s %15s %7d MB %7d MB%n", run.mode(), run.batchSize(), run.round(),
                     run.imagesPerSecond(), run.mode().equals("stream") ? String.format(Locale.ROOT, "%.2f", ratio) : "",
                     pair(seg), pair(mea),
                     run.latency() == null ? "" : String.format(Locale.ROOT, "%.0f/%.0f ms", run.latency()[0], run.latency()[1]),
                     run.rssEarlyKb() / 1024, run.rssEndKb() / 1024);
-            ObjectNode row = rows.addObject().put("mode", run.mode()).put("batchSize", run.batchSize())
+            ObjectNode row = rows.addObject().put("mode", run.mode()).put("batchSize", run.batchSize()).put("round", run.round())
                     .put("imagesPerSecond", run.imagesPerSecond()).put("seconds", run.seconds())
                     .put("rssEarlyKb", run.rssEarlyKb()).put("rssEndKb", run.rssEndKb());
             if (run.mode().equals("stream")) {
@@ -155,8 +169,45 @@ public final class BenchCommand implements Callable<Integer> {
             ObjectNode stages = row.putObject("stages");
             run.stages().forEach((stage, p) -> stages.putObject(stage).put("p50Ms", p[0]).put("p95Ms", p[1]));
         }
+        out.println();
+        out.printf("%5s %14s %14s %18s%n", "batch", "direct img/s", "stream img/s", "stream/direct");
+        ArrayNode summary = report.putArray("summary");
+        double bestRatio = 0;
+        int fastest = -1;
+        double fastestStream = 0;
+        double fastestRatio = 0;
+        for (int batch : batchSizes) {
+            List<Double> directs = new ArrayList<>();
+            List<Double> streams = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                if (runs.get(i).batchSize() == batch && runs.get(i).mode().equals("stream")) {
+                    directs.add(runs.get(i - 1).imagesPerSecond());
+                    streams.add(runs.get(i).imagesPerSecond());
+                    ratios.add(runs.get(i).imagesPerSecond() / runs.get(i - 1).imagesPerSecond());
+                }
+            }
+            double ratio = median(ratios);
+            double streamRate = median(streams);
+            bestRatio = Math.max(bestRatio, ratio);
+            if (streamRate > fastestStream) {
+                fastestStream = streamRate;
+                fastest = batch;
+                fastestRatio = ratio;
+            }
+            String spread = repeat > 1 ? String.format(Locale.ROOT, " (%.2f-%.2f)", java.util.Collections.min(ratios),
+                    java.util.Collections.max(ratios)) : "";
+            out.printf(Locale.ROOT, "%5d %14.1f %14.1f %18s%n", batch, median(directs), streamRate,
+                    String.format(Locale.ROOT, "%.2f", ratio) + spread);
+            summary.addObject().put("batchSize", batch).put("directImagesPerSecond", median(directs))
+                    .put("streamImagesPerSecond", streamRate).put("streamToDirect", ratio)
+                    .put("streamToDirectMin", java.util.Collections.min(ratios)).put("streamToDirectMax", java.util.Collections.max(ratios));
+        }
+        report.put("fastestStreamBatchSize", fastest).put("streamToDirectAtFastest", fastestRatio);
+        out.printf(Locale.ROOT, "%nFastest stream: batch %d at %.1f images/s, stream/direct %.2f%s%n", fastest, fastestStream, fastestRatio,
+                repeat > 1 ? " (medians of " + repeat + " rounds)" : "");
         report.put("bestStreamToDirect", bestRatio);
-        out.printf(Locale.ROOT, "%nBest stream/direct throughput ratio: %.2f%n", bestRatio);
+        out.printf(Locale.ROOT, "Best stream/direct throughput ratio: %.2f%n", bestRatio);
         if (json) {
             out.println(report);
         }
@@ -164,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run direct(int batch, List<ImageCaptured> captures) {
+    private Run direct(int batch, int round, List<ImageCaptured> captures) {
         SeglineConfig config = SeglineConfig.of(settings);
         Stages stages = Stages.from(config);
         ImageValidator validator = stages.validator().get();
@@ -207,10 +258,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run("direct", batch, captures.size(), seconds, percentiles(stageTimes), null, early, rssKb());
+        return new Run("direct", batch, round, captures.size(), seconds, percentiles(stageTimes), null, early, rssKb());
     }
 
-    private Run stream(int batch, List<ImageCaptured> captures, EmbeddedKafka kafka, ApicurioRegistry registry) throws Exception {
+    private Run stream(int batch, int round, List<ImageCaptured> captures, EmbeddedKafka kafka, ApicurioRegistry registry)
+            throws Exception {
         Map<String, String> values = new LinkedHashMap<>(settings);
         String app = "segline-bench-" + batch + "-" + System.nanoTime();
         values.put(SeglineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -269,9 +321,15 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Run("stream", batch, seen, seconds, percentiles(stageTimes),
+            return new Run("stream", batch, round, seen, seconds, percentiles(stageTimes),
                     new double[] {latency.getValueAtPercentile(50), latency.getValueAtPercentile(95)}, early, rssKb());
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** "p50/p95 ms", or "-" when not measured (the stream's results cannot carry the time of the stage that builds them). */

@@ -86,6 +86,7 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String QC_ENABLED = "segline.qc.enabled";
         public static final String BATCH_SIZE = "segline.batch.size";
         public static final String BATCH_LINGER_MS = "segline.batch.linger.ms";
+        public static final String BATCH_OVERLAP = "segline.batch.overlap";
         public static final String LLM_URL = "segline.caption.llm.url";
         public static final String LLM_MODEL = "segline.caption.llm.model";
         public static final String LLM_API_KEY_ENV = "segline.caption.llm.api.key.env";
@@ -139,6 +140,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.QC_ENABLED, "true");
         d.put(Keys.BATCH_SIZE, "1");
         d.put(Keys.BATCH_LINGER_MS, "200");
+        d.put(Keys.BATCH_OVERLAP, "true");
         d.put(Keys.LLM_MODEL, "default");
         d.put(Keys.LLM_API_KEY_ENV, "SEGLINE_LLM_API_KEY");
         d.put(Keys.LLM_TIMEOUT_MS, "2000");
@@ -241,6 +243,15 @@ public record SeglineConfig(Map<String, String> values) {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be a whole number, not '" + value + "'");
         }
+    }
+
+    /** {@code true} or {@code false} (any case); anything else is refused rather than read as false. */
+    public boolean getBoolean(String key) {
+        String value = require(key).trim();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigException(key + " must be true or false, not '" + value + "'");
     }
 
     public int getInt(String key) {

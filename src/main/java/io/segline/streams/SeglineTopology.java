@@ -49,7 +49,7 @@ public final class SeglineTopology {
     /** The stages, created per stream thread from their suppliers. */
     public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
             Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer,
-            MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger) {
+            MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger, boolean batchOverlap) {
 
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
@@ -58,8 +58,8 @@ public final class SeglineTopology {
             String refiner = config.require(Keys.REFINER);
             CaptionEnricher.create(config);
             Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
-                    Boolean.parseBoolean(config.get(Keys.MODEL_BLANK_CAPTIONS)), config.getInt(Keys.DIFFUSION_STEPS),
-                    config.getInt(Keys.DIFFUSION_SAMPLES), Boolean.parseBoolean(config.get(Keys.MODEL_SYMMETRY_OFF)));
+                    config.getBoolean(Keys.MODEL_BLANK_CAPTIONS), config.getInt(Keys.DIFFUSION_STEPS),
+                    config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF));
             Segmenter.check(spec);
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
@@ -67,7 +67,8 @@ public final class SeglineTopology {
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.create(spec), () -> Refiner.forMode(refiner),
                     () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config),
-                    config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)));
+                    config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)),
+                    config.getBoolean(Keys.BATCH_OVERLAP));
         }
     }
 
@@ -99,7 +100,7 @@ public final class SeglineTopology {
                 .processValues(StageProcessors.validate(stages.validator()), Named.as(StageNames.VALIDATE))
                 .processValues(StageProcessors.enrich(stages.enricher()), Named.as(StageNames.ENRICH))
                 // Segment, refine and measure, micro-batched; a failure there becomes the item's dead letter.
-                .process(() -> new BatchingProcessor(stages.batchSize(), stages.batchLinger(), stages.validator(), stages.segmenter(),
+                .process(() -> new BatchingProcessor(stages.batchSize(), stages.batchLinger(), stages.batchOverlap(), stages.validator(), stages.segmenter(),
                         stages.refiner(), stages.measurer(), topics.images().valueSerde(), topics.images().name()),
                         Named.as(StageNames.SEGMENT), batchStores);
         outcomes.filter((key, item) -> item.deadLetter() != null, Named.as(StageNames.FAILED))

@@ -20,10 +20,11 @@ class BenchIT {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
-        assertThat(cli.execute("bench", "--count", "20", "--batch-sizes", "1,2", "--size", "128x160", "--json")).as(out.toString()).isZero();
+        assertThat(cli.execute("bench", "--count", "20", "--batch-sizes", "1,2", "--repeat", "2", "--size", "128x160", "--json"))
+                .as(out.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         JsonNode report = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-        assertThat(report.path("runs")).hasSize(4);
+        assertThat(report.path("runs")).as("two rounds of direct and stream for each batch size").hasSize(8);
         for (JsonNode run : report.path("runs")) {
             assertThat(run.path("imagesPerSecond").asDouble()).as(run.toString()).isPositive();
             assertThat(run.path("rssEndKb").asLong()).isPositive();
@@ -34,6 +35,22 @@ class BenchIT {
             }
         }
         assertThat(report.path("bestStreamToDirect").asDouble()).isPositive();
+        assertThat(report.path("summary")).hasSize(2);
+        for (JsonNode row : report.path("summary")) {
+            assertThat(row.path("streamToDirect").asDouble()).isBetween(row.path("streamToDirectMin").asDouble(),
+                    row.path("streamToDirectMax").asDouble());
+        }
+        assertThat(report.path("fastestStreamBatchSize").asInt()).isIn(1, 2);
+        assertThat(out.toString()).contains("Fastest stream: batch");
         assertThat(out.toString()).contains("Best stream/direct throughput ratio");
+    }
+
+    @Test
+    void shouldRefuseARepeatBelowOne() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("bench", "--repeat", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--repeat must be at least 1");
     }
 }

@@ -248,33 +248,9 @@ class SeglineTopologyTest {
 
     @Test
     void shouldDeadLetterARecordWhoseStageThrowsAndGoOn() {
-        Segmenter failing = new Segmenter() {
-            @Override
-            public io.segline.model.ClassProbabilities segment(java.awt.image.BufferedImage image,
-                    io.segline.records.EnrichedCaption caption) {
-                if (caption.getOriginal().contains("poison")) {
-                    throw new IllegalStateException("model produced NaN");
-                }
-                return new io.segline.model.BaselineSegmenter().segment(image, caption);
-            }
-
-            @Override
-            public String name() {
-                return "flaky";
-            }
-
-            @Override
-            public String modelName() {
-                return "flaky";
-            }
-
-            @Override
-            public String modelVersion() {
-                return "0";
-            }
-        };
+        Segmenter failing = poisonSensitive();
         start(config(Map.of()), stages -> new Stages(stages.validator(), stages.enricher(), () -> failing,
-                stages.refiner(), stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger()));
+                stages.refiner(), stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
         images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
         images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));
@@ -303,7 +279,8 @@ class SeglineTopologyTest {
 
     @Test
     void shouldHoldRecordsUntilTheBatchIsFullOrHasLingered() {
-        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "4", SeglineConfig.Keys.BATCH_LINGER_MS, "1000"));
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "4", SeglineConfig.Keys.BATCH_LINGER_MS, "1000",
+                SeglineConfig.Keys.BATCH_OVERLAP, "false"));
         for (int i = 0; i < 3; i++) {
             images.pipeInput("b" + i, TestImages.inline("b" + i, TestImages.png(i), "caption"));
         }
@@ -318,6 +295,177 @@ class SeglineTopologyTest {
         assertThat(quality.readKeyValuesToList()).hasSize(6);
     }
 
+    /** The baseline, except that it throws on a caption that says "poison" (as a model that produced NaN). */
+    private static Segmenter poisonSensitive() {
+        return new Segmenter() {
+            @Override
+            public io.segline.model.ClassProbabilities segment(java.awt.image.BufferedImage image,
+                    io.segline.records.EnrichedCaption caption) {
+                if (caption.getOriginal().contains("poison")) {
+                    throw new IllegalStateException("model produced NaN");
+                }
+                return new io.segline.model.BaselineSegmenter().segment(image, caption);
+            }
+
+            @Override
+            public String name() {
+                return "flaky";
+            }
+
+            @Override
+            public String modelName() {
+                return "flaky";
+            }
+
+            @Override
+            public String modelVersion() {
+                return "0";
+            }
+        };
+    }
+
+    /** The baseline segmenter, held at the gate until the test opens it; counts the batches it was given. */
+    private static final class GatedSegmenter implements Segmenter {
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+        final Segmenter inner = new io.segline.model.BaselineSegmenter();
+
+        @Override
+        public List<io.segline.model.ClassProbabilities> segmentBatch(List<java.awt.image.BufferedImage> images,
+                List<io.segline.records.EnrichedCaption> captions) {
+            try {
+                if (!gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            batches.incrementAndGet();
+            return Segmenter.super.segmentBatch(images, captions);
+        }
+
+        @Override
+        public io.segline.model.ClassProbabilities segment(java.awt.image.BufferedImage image, io.segline.records.EnrichedCaption caption) {
+            return inner.segment(image, caption);
+        }
+
+        @Override
+        public String name() {
+            return "gated";
+        }
+
+        @Override
+        public String modelName() {
+            return "gated";
+        }
+
+        @Override
+        public String modelVersion() {
+            return "0";
+        }
+    }
+
+    private void startGated(GatedSegmenter gated, Map<String, String> extra) {
+        start(config(extra), stages -> new Stages(stages.validator(), stages.enricher(), () -> gated, stages.refiner(),
+                stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
+    }
+
+    /** Lets wall-clock time pass (punctuations run) until this many results and dead letters are out. */
+    private void awaitOutputs(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (masks.getQueueSize() + deadLetters.getQueueSize() < expected && System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(java.time.Duration.ofMillis(25));
+            Thread.sleep(5);
+        }
+        assertThat(masks.getQueueSize() + deadLetters.getQueueSize()).as("results and dead letters").isEqualTo(expected);
+    }
+
+    private long buffered() {
+        org.apache.kafka.streams.state.KeyValueStore<String, Object> store =
+                driver.getKeyValueStore(io.segline.streams.internals.BatchingProcessor.STORE);
+        return store.approximateNumEntries();
+    }
+
+    @Test
+    void shouldKeepABatchInTheStoreWhileTheModelRunsAndForwardItWhenDone() throws Exception {
+        GatedSegmenter gated = new GatedSegmenter();
+        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000"));
+        images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
+        images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
+        // The stream thread is free while the model holds the first batch: the next capture is taken in.
+        images.pipeInput("b2", TestImages.inline("b2", TestImages.png(2), "caption"));
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(100));
+        assertThat(masks.isEmpty()).as("the batch is still with the model").isTrue();
+        assertThat(buffered()).as("a batch in flight stays in the store until its results are forwarded").isEqualTo(3);
+
+        gated.gate.countDown();
+        awaitOutputs(2);
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("b0", "b1");
+        assertThat(buffered()).as("only the capture of the next batch waits").isEqualTo(1);
+        assertThat(gated.batches.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWaitForTheBatchInFlightBeforeHandingOverTheNext() throws Exception {
+        GatedSegmenter gated = new GatedSegmenter();
+        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000"));
+        images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
+        images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
+        images.pipeInput("b2", TestImages.inline("b2", TestImages.png(2), "caption"));
+        Thread opener = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            gated.gate.countDown();
+        });
+        opener.start();
+        // The fourth capture fills the second batch: the stream thread waits for the first, forwards it, then hands over.
+        images.pipeInput("b3", TestImages.inline("b3", TestImages.png(3), "caption"));
+        assertThat(masks.getQueueSize()).as("the first batch was forwarded before the second was handed over").isEqualTo(2);
+        awaitOutputs(4);
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("b0", "b1", "b2", "b3");
+        assertThat(gated.batches.get()).isEqualTo(2);
+        assertThat(buffered()).isZero();
+        opener.join();
+    }
+
+    @Test
+    void shouldSegmentACaptureSentTwiceTwiceInOneBatch() throws Exception {
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.SEGMENTER, "baseline"));
+        images.pipeInput("twice", TestImages.inline("twice", TestImages.png(4), "caption"));
+        images.pipeInput("twice", TestImages.inline("twice", TestImages.png(4), "caption"));
+        awaitOutputs(2);
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("twice", "twice");
+    }
+
+    @Test
+    void shouldDeadLetterAFailingRecordOfAnOverlappedBatchAndGoOn() throws Exception {
+        start(config(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3", SeglineConfig.Keys.BATCH_LINGER_MS, "50")),
+                stages -> new Stages(stages.validator(), stages.enricher(), SeglineTopologyTest::poisonSensitive, stages.refiner(),
+                        stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
+        images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
+        images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
+        images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));
+        images.pipeInput("d", TestImages.inline("d", TestImages.png(4), "fine"));
+        awaitOutputs(4);
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(letter.getImageId()).isEqualTo("b");
+        assertThat(letter.getStage()).isEqualTo("segment");
+        assertThat(letter.getMessage()).contains("model produced NaN");
+        assertThat(masks.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "c", "d");
+        assertThat(buffered()).isZero();
+    }
+
+    @Test
+    void shouldRefuseABatchOverlapThatIsNotABoolean() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.BATCH_OVERLAP, "yes"))))
+                .hasMessageContaining("segline.batch.overlap must be true or false, not 'yes'");
+    }
+
     @Test
     void shouldGiveTheSameResultAloneAndInsideABatch() {
         start(Map.of());
@@ -325,7 +473,7 @@ class SeglineTopologyTest {
         SegmentationResult alone = masks.readValue();
         driver.close();
         MockSchemaRegistry.dropScope(SCOPE);
-        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3"));
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3", SeglineConfig.Keys.BATCH_OVERLAP, "false"));
         images.pipeInput("other-1", TestImages.inline("other-1", TestImages.png(1), "caption"));
         images.pipeInput("same", TestImages.inline("same", TestImages.png(9), "caption"));
         images.pipeInput("other-2", TestImages.inline("other-2", TestImages.png(2), "caption"));

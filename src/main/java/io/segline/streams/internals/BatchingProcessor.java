@@ -18,6 +18,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -43,6 +49,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * instance that dies with a batch buffered loses nothing, and its successor flushes the restored buffer.
  * With a batch size of 1 records pass straight through, without the store.
  *
+ * <p>With {@code batch.overlap} (the default) a full batch is handed to a worker thread, which segments,
+ * refines and measures it, and the stream thread goes on consuming, decoding and buffering the next
+ * batch, and producing and committing, while the model runs. At most one batch is in flight: the next
+ * full batch waits for it, is handed over, and only then is the finished one forwarded, so the model
+ * never waits for the stream thread's share of the work. (Measuring runs on the worker, after the model,
+ * rather than on the stream thread beside it: on a CPU the model's threads want every core at once, and
+ * in {@code segline bench} a third busy thread slowed the model's steps by more than it saved.) A finished batch is also picked up by the next
+ * record or punctuation. Its records leave the store only when their results are forwarded, in the same
+ * transaction; a batch in flight when the instance dies or loses its task is therefore segmented again by
+ * the successor, never lost. Without overlap the stream thread waits for each batch it hands over.
+ *
+ * <p>The worker thread is shared by all tasks of one stream thread, so one stream thread never runs two
+ * models at once (two forward passes would fight over the same cores); each model is used by that one
+ * thread only.
+ *
  * <p>A stage that fails on a record turns it into a dead letter here, with that record's own source
  * coordinates, rather than through the processing exception handler: a batch flushed by a punctuation
  * has no single source record the handler could name.
@@ -50,13 +71,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class BatchingProcessor implements Processor<String, InFlight, String, InFlight> {
     public static final String STORE = "segment-batch-buffer";
 
+    /** Punctuation interval cap: how long at most a finished batch waits for the stream thread to notice it. */
+    private static final long MAX_CHECK_MILLIS = 20;
+
+    /** One worker per stream thread, shared by its tasks; its thread ends after a minute without work. */
+    private static final Map<Thread, ExecutorService> WORKERS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** A buffered record as stored: the capture and its enriched caption in Avro, and where it came from. */
     public record Buffered(long sequence, long arrivedAt, String key, String capture, String caption, String sourceTopic,
             int sourcePartition, long sourceOffset, long timestamp) {
     }
 
+    /** A batch handed to the worker: its store keys, and the items it fills in. */
+    private record Batch(List<String> keys, List<InFlight> items, Future<?> done) {
+    }
+
     private final int batchSize;
     private final Duration linger;
+    private final boolean overlap;
     private final Supplier<ImageValidator> validators;
     private final Supplier<Segmenter> segmenters;
     private final Supplier<Refiner> refiners;
@@ -70,18 +102,24 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private Segmenter segmenter;
     private Refiner refiner;
     private Measurer measurer;
+    private ExecutorService worker;
     /** Decoded images of the records buffered by this instance, so that a normal flush does not decode them again. */
     private final Map<String, InFlight> decoded = new HashMap<>();
+    /** Store keys of the records waiting for the next batch, in arrival order. */
+    private final List<String> waiting = new ArrayList<>();
+    private long oldestWaitingSince = Long.MAX_VALUE;
+    private Batch inFlight;
     private long sequence;
-    private long buffered;
     private io.micrometer.core.instrument.Timer segmentTimer;
     private io.micrometer.core.instrument.Timer refineTimer;
     private io.micrometer.core.instrument.Timer measureTimer;
 
-    public BatchingProcessor(int batchSize, Duration linger, Supplier<ImageValidator> validators, Supplier<Segmenter> segmenters,
-            Supplier<Refiner> refiners, Supplier<Measurer> measurers, Serde<ImageCaptured> captures, String imagesTopic) {
+    public BatchingProcessor(int batchSize, Duration linger, boolean overlap, Supplier<ImageValidator> validators,
+            Supplier<Segmenter> segmenters, Supplier<Refiner> refiners, Supplier<Measurer> measurers, Serde<ImageCaptured> captures,
+            String imagesTopic) {
         this.batchSize = batchSize;
         this.linger = linger;
+        this.overlap = overlap;
         this.validators = validators;
         this.segmenters = segmenters;
         this.refiners = refiners;
@@ -101,16 +139,31 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.refineTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.REFINE);
         this.measureTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.MEASURE);
         if (batchSize > 1) {
+            this.worker = WORKERS.computeIfAbsent(Thread.currentThread(), BatchingProcessor::newWorker);
             this.buffer = context.getStateStore(STORE);
+            List<KeyValue<String, Buffered>> restored = new ArrayList<>();
             try (KeyValueIterator<String, Buffered> all = buffer.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, Buffered> entry = all.next();
-                    sequence = Math.max(sequence, entry.value.sequence() + 1);
-                    buffered++;
-                }
+                all.forEachRemaining(restored::add);
             }
-            context.schedule(Duration.ofMillis(Math.max(10, linger.toMillis() / 2)), PunctuationType.WALL_CLOCK_TIME, this::lingered);
+            restored.sort(Comparator.comparingLong(e -> e.value.sequence()));
+            for (KeyValue<String, Buffered> entry : restored) {
+                sequence = Math.max(sequence, entry.value.sequence() + 1);
+                waiting.add(entry.key);
+                oldestWaitingSince = Math.min(oldestWaitingSince, entry.value.arrivedAt());
+            }
+            long check = Math.max(5, Math.min(MAX_CHECK_MILLIS, linger.toMillis() / 2));
+            context.schedule(Duration.ofMillis(check), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         }
+    }
+
+    private static ExecutorService newWorker(Thread streamThread) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, streamThread.getName() + "-segment");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     @Override
@@ -123,49 +176,93 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         item.key = record.key();
         item.timestamp = record.timestamp();
         if (batchSize <= 1) {
-            run(List.of(item));
+            segment(List.of(item));
+            measure(List.of(item));
+            emit(List.of(item));
             return;
         }
-        String id = item.event.getImageId();
-        buffer.put(id, new Buffered(sequence++, context.currentSystemTimeMs(), record.key(), encode(item.event),
-                avro(item.caption), item.sourceTopic, item.sourcePartition, item.sourceOffset, record.timestamp()));
-        decoded.put(id, item);
-        buffered++;
-        if (buffered >= batchSize) {
-            flush();
+        long now = context.currentSystemTimeMs();
+        // Keyed by arrival, not by imageId: a capture sent twice is buffered twice and gets two results.
+        String key = String.format("%019d", sequence);
+        buffer.put(key, new Buffered(sequence++, now, record.key(), encode(item.event), avro(item.caption), item.sourceTopic,
+                item.sourcePartition, item.sourceOffset, record.timestamp()));
+        decoded.put(key, item);
+        waiting.add(key);
+        oldestWaitingSince = Math.min(oldestWaitingSince, now);
+        emitIfDone(false);
+        if (waiting.size() >= batchSize) {
+            submit();
         }
     }
 
-    private void lingered(long now) {
-        if (buffered == 0) {
-            return;
-        }
-        long oldest = Long.MAX_VALUE;
-        try (KeyValueIterator<String, Buffered> all = buffer.all()) {
-            while (all.hasNext()) {
-                oldest = Math.min(oldest, all.next().value.arrivedAt());
-            }
-        }
-        if (now - oldest >= linger.toMillis()) {
-            flush();
+    private void punctuate(long now) {
+        emitIfDone(false);
+        if (!waiting.isEmpty() && inFlight == null && now - oldestWaitingSince >= linger.toMillis()) {
+            submit();
         }
     }
 
-    private void flush() {
-        List<KeyValue<String, Buffered>> entries = new ArrayList<>();
-        try (KeyValueIterator<String, Buffered> all = buffer.all()) {
-            all.forEachRemaining(entries::add);
+    /**
+     * Hands the waiting records to the worker. A batch still in flight is waited for first; its results are
+     * forwarded after the next batch is handed over, so that the model does not wait for the producing.
+     */
+    private void submit() {
+        Batch previous = inFlight;
+        inFlight = null;
+        if (previous != null) {
+            await(previous);
         }
-        entries.sort(Comparator.comparingLong(e -> e.value.sequence()));
+        // A restored buffer may hold more than a batch: the rest waits for the next one.
+        List<String> next = waiting.subList(0, Math.min(batchSize, waiting.size()));
+        List<String> keys = new ArrayList<>(next);
+        next.clear();
+        if (waiting.isEmpty()) {
+            oldestWaitingSince = Long.MAX_VALUE;
+        }
         List<InFlight> items = new ArrayList<>();
-        for (KeyValue<String, Buffered> entry : entries) {
-            InFlight item = decoded.remove(entry.key);
-            items.add(item != null ? item : restore(entry.value));
-            buffer.delete(entry.key);
+        for (String key : keys) {
+            InFlight item = decoded.remove(key);
+            items.add(item != null ? item : restore(buffer.get(key)));
         }
-        buffered = 0;
-        decoded.clear();
-        run(items);
+        inFlight = new Batch(keys, items, worker.submit(() -> {
+            segment(items);
+            measure(items);
+        }));
+        if (previous != null) {
+            finish(previous);
+        }
+        if (!overlap) {
+            emitIfDone(true);
+        }
+    }
+
+    /** Forwards the batch in flight if the worker is done with it (or after waiting for it). */
+    private void emitIfDone(boolean wait) {
+        if (inFlight == null || (!wait && !inFlight.done().isDone())) {
+            return;
+        }
+        Batch batch = inFlight;
+        inFlight = null;
+        await(batch);
+        finish(batch);
+    }
+
+    private static void await(Batch batch) {
+        try {
+            batch.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.streams.errors.StreamsException("Interrupted while the model ran a batch", e);
+        } catch (ExecutionException e) {
+            // segment() turns every stage failure into a dead letter; anything else is a bug and must stop the task.
+            throw new org.apache.kafka.streams.errors.StreamsException("The segmentation worker failed", e.getCause());
+        }
+    }
+
+    /** Forwards a finished batch and removes its records from the store, in the same transaction. */
+    private void finish(Batch batch) {
+        batch.keys().forEach(buffer::delete);
+        emit(batch.items());
     }
 
     /** A record buffered by an instance that died: decoded again from the store. */
@@ -181,13 +278,14 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         try {
             item.image = validator.validate(capture).image();
         } catch (RuntimeException e) {
-            fail(item, StageNames.VALIDATE, e);
+            item.fail(StageNames.VALIDATE, e);
         }
         return item;
     }
 
-    private void run(List<InFlight> items) {
-        List<InFlight> ready = items.stream().filter(i -> i.deadLetter == null).toList();
+    /** Segments and refines the items; on the worker when batching. A failure marks its item. */
+    private void segment(List<InFlight> items) {
+        List<InFlight> ready = items.stream().filter(i -> i.failure == null).toList();
         long t0 = System.nanoTime();
         List<ClassProbabilities> coarse = null;
         try {
@@ -203,12 +301,12 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             try {
                 item.coarse = coarse != null ? coarse.get(i) : segmenter.segment(item.image, item.caption);
             } catch (RuntimeException e) {
-                fail(item, StageNames.SEGMENT, e);
+                item.fail(StageNames.SEGMENT, e);
                 continue;
             }
             double segmentMillis = coarse != null ? perItem : (System.nanoTime() - started) / 1e6;
             item.stageMillis.put(StageNames.SEGMENT, segmentMillis);
-            segmentTimer.record((long) (segmentMillis * 1e6), java.util.concurrent.TimeUnit.NANOSECONDS);
+            segmentTimer.record((long) (segmentMillis * 1e6), TimeUnit.NANOSECONDS);
             item.segmenter = segmenter.name();
             item.modelName = segmenter.modelName();
             item.modelVersion = segmenter.modelVersion();
@@ -218,12 +316,21 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 item.refined = refined.probabilities();
                 item.refinement = refined.summary();
             } catch (RuntimeException e) {
-                fail(item, StageNames.REFINE, e);
+                item.fail(StageNames.REFINE, e);
                 continue;
             }
             item.timed(StageNames.REFINE, started);
-            refineTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            started = System.nanoTime();
+            refineTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Measures the segmented items, after them on the worker when batching. A failure marks its item. */
+    private void measure(List<InFlight> items) {
+        for (InFlight item : items) {
+            if (item.failure != null) {
+                continue;
+            }
+            long started = System.nanoTime();
             try {
                 Measurer.Measured measured = measurer.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
                         item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter, item.modelName,
@@ -232,25 +339,32 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 item.report = measured.report();
                 item.overlayThumbnail = measured.overlayThumbnail();
             } catch (RuntimeException e) {
-                fail(item, StageNames.MEASURE, e);
+                item.fail(StageNames.MEASURE, e);
                 continue;
             }
-            measureTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            measureTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             item.image = null;
             io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", item.event.getLineId(),
                     "verdict", item.report.getVerdict().name()).increment();
         }
+    }
+
+    /** Forwards each item's result, or its dead letter; on the stream thread. */
+    private void emit(List<InFlight> items) {
         for (InFlight item : items) {
+            if (item.failure != null) {
+                deadLetter(item);
+            }
             context.forward(new Record<>(item.key, item, Math.max(0, item.timestamp)));
         }
     }
 
-    private void fail(InFlight item, String stage, RuntimeException error) {
+    private void deadLetter(InFlight item) {
         byte[] key = item.key == null ? null : item.key.getBytes(StandardCharsets.UTF_8);
         // The capture as written by segline's serializer: the original bytes are not available to a processor.
         byte[] value = captures.serializer().serialize(imagesTopic, item.event);
-        item.deadLetter = DeadLetterRecords.letter(key, value, item.sourceTopic, item.sourcePartition, item.sourceOffset, stage, error);
-        item.image = null;
+        item.deadLetter = DeadLetterRecords.letter(key, value, item.sourceTopic, item.sourcePartition, item.sourceOffset,
+                item.failedStage, item.failure);
     }
 
     private String encode(ImageCaptured capture) {
@@ -279,6 +393,18 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
 
     @Override
     public void close() {
+        // A batch still in flight is not forwarded (a closing processor may not forward): its records stay in the store,
+        // and whoever gets the task next segments them again. Its model must be done before the model is closed.
+        if (inFlight != null) {
+            try {
+                inFlight.done().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // Nothing to forward either way.
+            }
+            inFlight = null;
+        }
         if (segmenter != null) {
             segmenter.close();
         }

@@ -35,6 +35,9 @@ public final class InFlight {
     long sourceOffset;
     /** Set when a stage failed on this item: it leaves as a dead letter instead of a result. */
     io.segline.records.DeadLetter deadLetter;
+    /** The stage that failed and why, until the stream thread turns them into {@link #deadLetter}. */
+    String failedStage;
+    RuntimeException failure;
 
     InFlight(ImageCaptured event) {
         this.event = event;
@@ -67,6 +70,13 @@ public final class InFlight {
                 report.getVerdict().name(), report.getReasons(), result.getMeanConfidence(), areas, qc, stars, report.getLatencyMs(),
                 result.getSegmenter(), result.getModelName() + ":" + result.getModelVersion(), result.getCaptionEnrichment(),
                 overlayThumbnail == null ? null : java.util.Base64.getEncoder().encodeToString(overlayThumbnail));
+    }
+
+    /** Marks this item failed at a stage; it is done with: its decoded image is let go. */
+    void fail(String stage, RuntimeException error) {
+        failedStage = stage;
+        failure = error;
+        image = null;
     }
 
     void timed(String stage, long startNanos) {
