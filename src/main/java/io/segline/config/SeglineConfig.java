@@ -140,7 +140,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.QC_ENABLED, "true");
         d.put(Keys.BATCH_SIZE, "1");
         d.put(Keys.BATCH_LINGER_MS, "200");
-        d.put(Keys.BATCH_OVERLAP, "true");
+        d.put(Keys.BATCH_OVERLAP, "false");
         d.put(Keys.LLM_MODEL, "default");
         d.put(Keys.LLM_API_KEY_ENV, "SEGLINE_LLM_API_KEY");
         d.put(Keys.LLM_TIMEOUT_MS, "2000");

@@ -390,7 +390,8 @@ class SeglineTopologyTest {
     @Test
     void shouldKeepABatchInTheStoreWhileTheModelRunsAndForwardItWhenDone() throws Exception {
         GatedSegmenter gated = new GatedSegmenter();
-        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000"));
+        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000",
+                SeglineConfig.Keys.BATCH_OVERLAP, "true"));
         images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
         images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
         // The stream thread is free while the model holds the first batch: the next capture is taken in.
@@ -409,7 +410,8 @@ class SeglineTopologyTest {
     @Test
     void shouldWaitForTheBatchInFlightBeforeHandingOverTheNext() throws Exception {
         GatedSegmenter gated = new GatedSegmenter();
-        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000"));
+        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000",
+                SeglineConfig.Keys.BATCH_OVERLAP, "true"));
         images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
         images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
         images.pipeInput("b2", TestImages.inline("b2", TestImages.png(2), "caption"));
@@ -434,7 +436,7 @@ class SeglineTopologyTest {
 
     @Test
     void shouldSegmentACaptureSentTwiceTwiceInOneBatch() throws Exception {
-        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.SEGMENTER, "baseline"));
+        start(Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.SEGMENTER, "baseline", SeglineConfig.Keys.BATCH_OVERLAP, "true"));
         images.pipeInput("twice", TestImages.inline("twice", TestImages.png(4), "caption"));
         images.pipeInput("twice", TestImages.inline("twice", TestImages.png(4), "caption"));
         awaitOutputs(2);
@@ -443,7 +445,7 @@ class SeglineTopologyTest {
 
     @Test
     void shouldDeadLetterAFailingRecordOfAnOverlappedBatchAndGoOn() throws Exception {
-        start(config(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3", SeglineConfig.Keys.BATCH_LINGER_MS, "50")),
+        start(config(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3", SeglineConfig.Keys.BATCH_LINGER_MS, "50", SeglineConfig.Keys.BATCH_OVERLAP, "true")),
                 stages -> new Stages(stages.validator(), stages.enricher(), SeglineTopologyTest::poisonSensitive, stages.refiner(),
                         stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
