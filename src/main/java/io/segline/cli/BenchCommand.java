@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
         description = {"Measures the configured pipeline twice on the same ThangkaSynth images, for each batch size: called"
                 + " directly in this JVM, and through an embedded Kafka broker and registry with exactly-once. Prints"
                 + " images/s for both and their ratio (stream/direct), per-stage p50/p95 and end-to-end latency, and the"
-                + " resident memory after 10% of the images and at the end.",
+                + " resident memory after 10% of the images and at the end. The direct run uses as many threads, each with its"
+                + " own model, as the stream has stream threads (--set num.stream.threads=N, with --partitions N).",
                 "Timings vary run to run on shared machines: compare ratios and medians."})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Image size (default: ${DEFAULT-VALUE}).")
     DatasetCommand.Size size;
 
+    @Option(names = "--partitions", defaultValue = "1", paramLabel = "N",
+            description = "Partitions of the bench's topics; with --set num.stream.threads=N the line segments N batches at once"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @picocli.CommandLine.Mixin
     ModelOptions model;
 
@@ -102,6 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (count < 10) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 10");
+        }
+        if (partitions < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
         }
         if (repeat < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
@@ -215,50 +224,74 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run direct(int batch, int round, List<ImageCaptured> captures) {
+    /**
+     * The stages called directly, by as many threads as the stream has stream threads ({@code num.stream.threads}),
+     * each with its own stages and model, taking the next chunk of {@code batch} images until none are left.
+     */
+    private Run direct(int batch, int round, List<ImageCaptured> captures) throws Exception {
         SeglineConfig config = SeglineConfig.of(settings);
         Stages stages = Stages.from(config);
-        ImageValidator validator = stages.validator().get();
-        var enricher = stages.enricher().get();
-        Refiner refiner = stages.refiner().get();
-        Measurer measurer = stages.measurer().get();
-        Map<String, Histogram> stageTimes = new LinkedHashMap<>();
-        long early = 0;
+        int threads = Integer.parseInt(settings.getOrDefault("num.stream.threads", "1").trim());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong early = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
-        try (Segmenter segmenter = stages.segmenter().get()) {
-            for (int start = 0; start < captures.size(); start += batch) {
-                List<ImageCaptured> chunk = captures.subList(start, Math.min(captures.size(), start + batch));
-                List<java.awt.image.BufferedImage> images = new ArrayList<>();
-                List<EnrichedCaption> captions = new ArrayList<>();
-                for (ImageCaptured capture : chunk) {
-                    long s = System.nanoTime();
-                    images.add(validator.validate(capture).image());
-                    record(stageTimes, "validate", s);
-                    s = System.nanoTime();
-                    captions.add(enricher.enrich(capture));
-                    record(stageTimes, "enrich", s);
+        List<java.util.concurrent.Future<Map<String, Histogram>>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(pool.submit(() -> {
+                Map<String, Histogram> times = new LinkedHashMap<>();
+                ImageValidator validator = stages.validator().get();
+                var enricher = stages.enricher().get();
+                Refiner refiner = stages.refiner().get();
+                Measurer measurer = stages.measurer().get();
+                try (Segmenter segmenter = stages.segmenter().get()) {
+                    for (int start = next.getAndAdd(batch); start < captures.size(); start = next.getAndAdd(batch)) {
+                        List<ImageCaptured> chunk = captures.subList(start, Math.min(captures.size(), start + batch));
+                        directChunk(chunk, validator, enricher, segmenter, refiner, measurer, times);
+                        if (done.addAndGet(chunk.size()) >= captures.size() / 10) {
+                            early.compareAndSet(0, rssKb());
+                        }
+                    }
                 }
-                long s = System.nanoTime();
-                List<ClassProbabilities> coarse = segmenter.segmentBatch(images, captions);
-                double per = (System.nanoTime() - s) / (double) chunk.size();
-                for (int i = 0; i < chunk.size(); i++) {
-                    stageTimes.computeIfAbsent("segment", k -> histogram()).recordValue(Math.max(1, (long) (per / 1000)));
-                    long r = System.nanoTime();
-                    var refined = refiner.refine(images.get(i), coarse.get(i), captions.get(i));
-                    record(stageTimes, "refine", r);
-                    long m = System.nanoTime();
-                    measurer.measure(new Measurer.Input(chunk.get(i).getImageId(), "bench", images.get(i), refined.probabilities(),
-                            refined.summary(), captions.get(i).getBackend(), segmenter.name(), segmenter.modelName(),
-                            segmenter.modelVersion(), new HashMap<>(), null, null));
-                    record(stageTimes, "measure", m);
-                }
-                if (early == 0 && start + batch >= captures.size() / 10) {
-                    early = rssKb();
-                }
-            }
+                return times;
+            }));
+        }
+        pool.shutdown();
+        Map<String, Histogram> stageTimes = new LinkedHashMap<>();
+        for (java.util.concurrent.Future<Map<String, Histogram>> worker : workers) {
+            worker.get().forEach((stage, h) -> stageTimes.computeIfAbsent(stage, k -> histogram()).add(h));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run("direct", batch, round, captures.size(), seconds, percentiles(stageTimes), null, early, rssKb());
+        return new Run("direct", batch, round, captures.size(), seconds, percentiles(stageTimes), null, early.get(), rssKb());
+    }
+
+    private static void directChunk(List<ImageCaptured> chunk, ImageValidator validator, io.segline.caption.CaptionEnricher enricher,
+            Segmenter segmenter, Refiner refiner, Measurer measurer, Map<String, Histogram> stageTimes) {
+        List<java.awt.image.BufferedImage> images = new ArrayList<>();
+        List<EnrichedCaption> captions = new ArrayList<>();
+        for (ImageCaptured capture : chunk) {
+            long s = System.nanoTime();
+            images.add(validator.validate(capture).image());
+            record(stageTimes, "validate", s);
+            s = System.nanoTime();
+            captions.add(enricher.enrich(capture));
+            record(stageTimes, "enrich", s);
+        }
+        long s = System.nanoTime();
+        List<ClassProbabilities> coarse = segmenter.segmentBatch(images, captions);
+        double per = (System.nanoTime() - s) / (double) chunk.size();
+        for (int i = 0; i < chunk.size(); i++) {
+            stageTimes.computeIfAbsent("segment", k -> histogram()).recordValue(Math.max(1, (long) (per / 1000)));
+            long r = System.nanoTime();
+            var refined = refiner.refine(images.get(i), coarse.get(i), captions.get(i));
+            record(stageTimes, "refine", r);
+            long m = System.nanoTime();
+            measurer.measure(new Measurer.Input(chunk.get(i).getImageId(), "bench", images.get(i), refined.probabilities(),
+                    refined.summary(), captions.get(i).getBackend(), segmenter.name(), segmenter.modelName(),
+                    segmenter.modelVersion(), new HashMap<>(), null, null));
+            record(stageTimes, "measure", m);
+        }
     }
 
     private Run stream(int batch, int round, List<ImageCaptured> captures, EmbeddedKafka kafka, ApicurioRegistry registry)
@@ -273,7 +306,7 @@ public final class BenchCommand implements Callable<Integer> {
         values.put(Keys.MAX_POLL_RECORDS, String.valueOf(Math.max(8, batch)));
         values.put("state.dir", Files.createTempDirectory("segline-bench-").toString());
         SeglineConfig config = SeglineConfig.of(values);
-        TopicAdmin.createTopics(config, 1, (short) 1);
+        TopicAdmin.createTopics(config, partitions, (short) 1);
         Topics topics = Topics.from(config);
         Map<String, Object> consumerProps = new HashMap<>(config.clientProperties());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -292,9 +325,12 @@ public final class BenchCommand implements Callable<Integer> {
             while (line.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            TopicPartition masks = new TopicPartition(topics.masks().name(), 0);
-            consumer.assign(List.of(masks));
-            consumer.seekToBeginning(List.of(masks));
+            List<TopicPartition> maskPartitions = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                maskPartitions.add(new TopicPartition(topics.masks().name(), p));
+            }
+            consumer.assign(maskPartitions);
+            consumer.seekToBeginning(maskPartitions);
             long t0 = System.nanoTime();
             Map<String, Instant> sentAt = new HashMap<>();
             for (ImageCaptured capture : captures) {
@@ -307,7 +343,7 @@ public final class BenchCommand implements Callable<Integer> {
             long end = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (seen < captures.size() && System.nanoTime() < end) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    SegmentationResult result = topics.masks().valueSerde().deserializer().deserialize(masks.topic(), record.value());
+                    SegmentationResult result = topics.masks().valueSerde().deserializer().deserialize(record.topic(), record.value());
                     result.getStageMillis().forEach((stage, ms) ->
                             stageTimes.computeIfAbsent(stage, k -> histogram()).recordValue(Math.max(1, (long) (ms * 1000))));
                     Instant sent = sentAt.get(result.getImageId());

@@ -74,6 +74,7 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String MODEL_BLANK_CAPTIONS = "segline.model.blank.captions";
         /** Bypass the trained symmetry block of the diffusion model (the ablation without it, at inference). */
         public static final String MODEL_SYMMETRY_OFF = "segline.model.symmetry.off";
+        public static final String MODEL_THREADS = "segline.model.threads";
         /** DDIM steps of the diffusion segmenter; 0 keeps the model's own setting. */
         public static final String DIFFUSION_STEPS = "segline.diffusion.steps";
         /** Sampling chains per image (their spread lowers the confidence); 0 keeps the model's own setting. */
@@ -151,6 +152,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.DEVICE, "auto");
         d.put(Keys.MODEL_BLANK_CAPTIONS, "false");
         d.put(Keys.MODEL_SYMMETRY_OFF, "false");
+        d.put(Keys.MODEL_THREADS, "0");
         d.put(Keys.DIFFUSION_STEPS, "0");
         d.put(Keys.DIFFUSION_SAMPLES, "0");
         d.put(Keys.REFINER, "none");

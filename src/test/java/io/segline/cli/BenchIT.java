@@ -46,6 +46,22 @@ class BenchIT {
     }
 
     @Test
+    void shouldSpreadBothModesOverAsManyThreadsAsTheStreamHas() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("bench", "--count", "20", "--batch-sizes", "2", "--size", "128x160", "--segmenter", "baseline",
+                "--partitions", "2", "--set", "num.stream.threads=2", "--json")).as(out.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode report = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(report.path("runs")).hasSize(2);
+        for (JsonNode run : report.path("runs")) {
+            assertThat(run.path("imagesPerSecond").asDouble() * run.path("seconds").asDouble()).as(run.toString())
+                    .isCloseTo(20, org.assertj.core.api.Assertions.within(0.01));
+        }
+    }
+
+    @Test
     void shouldRefuseARepeatBelowOne() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -463,6 +463,12 @@ class SeglineTopologyTest {
     }
 
     @Test
+    void shouldRefuseANegativeModelThreadCount() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.MODEL_THREADS, "-1"))))
+                .hasMessageContaining("segline.model.threads must be 0 (the engine's default) or more, not -1");
+    }
+
+    @Test
     void shouldRefuseABatchOverlapThatIsNotABoolean() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.BATCH_OVERLAP, "yes"))))
                 .hasMessageContaining("segline.batch.overlap must be true or false, not 'yes'");

@@ -43,6 +43,23 @@ public final class DiffusionModel implements Denoiser {
         this.inference = new ParameterStore(model.getNDManager(), false);
     }
 
+    /**
+     * Sets the engine's intra-op threads per forward pass, for the whole process and for every thread that
+     * has not run a forward pass yet (stream threads created afterwards take it up). On a CPU, one thread
+     * per model and one model per core (as many stream threads as cores) is the throughput setting: the
+     * models never wait on each other's threads. 0 leaves the engine's default (one thread per core).
+     */
+    public static void useThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("segline.model.threads must be 0 (the engine's default) or more, not " + threads);
+        }
+        if (threads > 0) {
+            Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            LOG.info("PyTorch intra-op threads per forward pass: {}", threads);
+        }
+    }
+
     /** The device a {@code --device} choice names: {@code auto} takes a GPU when the engine sees one. */
     public static Device device(String choice) {
         return switch (choice == null ? "auto" : choice) {
