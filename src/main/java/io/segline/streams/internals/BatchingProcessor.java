@@ -49,19 +49,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * instance that dies with a batch buffered loses nothing, and its successor flushes the restored buffer.
  * With a batch size of 1 records pass straight through, without the store.
  *
- * <p>With {@code batch.overlap} a full batch is handed to a worker thread, which segments,
- * refines and measures it, and the stream thread goes on consuming, decoding and buffering the next
- * batch, and producing and committing, while the model runs. At most one batch is in flight: the next
- * full batch waits for it, is handed over, and only then is the finished one forwarded, so the model
- * never waits for the stream thread's share of the work. (Measuring runs on the worker, after the model,
- * rather than on the stream thread beside it: on a CPU the model's threads want every core at once, and
- * in {@code segline bench} a third busy thread slowed the model's steps by more than it saved.) A finished batch is also picked up by the next
- * record or punctuation. Its records leave the store only when their results are forwarded, in the same
- * transaction; a batch in flight when the instance dies or loses its task is therefore segmented again by
- * the successor, never lost. Without overlap (the default) the stream thread waits for each batch it hands
- * over. On this project's 2-core CPU reference machine overlap did not raise throughput ({@code segline
+ * <p>With {@code batch.overlap} a full batch is handed to a worker thread, which segments, refines and
+ * measures it, and the stream thread goes on consuming, decoding and buffering the next batch, and
+ * producing and committing, while the model runs. At most one batch is in flight: the next full batch
+ * waits for it, is handed over, and only then is the finished one forwarded, so the model never waits
+ * for the stream thread's share of the work. A finished batch is also picked up by the next record or
+ * punctuation. Its records leave the store only when their results are forwarded, in the same
+ * transaction; a batch in flight when the instance dies or loses its task is therefore segmented again
+ * by the successor, never lost. (Measuring runs on the worker, after the model, rather than on the
+ * stream thread beside it: on a CPU the model's threads want every core at once, and in {@code segline
+ * bench} a third busy thread slowed the model's steps by more than it saved.)
+ *
+ * <p>Without overlap (the default) the stream thread runs each batch itself, as its model's one owner.
+ * On this project's 2-core CPU reference machine overlap did not raise throughput ({@code segline
  * bench}: stream/direct 0.82 either way at batch 8, medians of 4 rounds): the model's threads already
- * keep both cores busy. It is meant for a model on a GPU, which leaves the CPU to the stream thread.
+ * keep both cores busy. Overlap is meant for a model on a GPU, which leaves the CPU to the stream thread.
  *
  * <p>The worker thread is shared by all tasks of one stream thread, so one stream thread never runs two
  * models at once (two forward passes would fight over the same cores); each model is used by that one
@@ -142,7 +144,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.refineTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.REFINE);
         this.measureTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.MEASURE);
         if (batchSize > 1) {
-            this.worker = WORKERS.computeIfAbsent(Thread.currentThread(), BatchingProcessor::newWorker);
+            if (overlap) {
+                this.worker = WORKERS.computeIfAbsent(Thread.currentThread(), t -> newWorker(t.getName() + "-segment"));
+            }
             this.buffer = context.getStateStore(STORE);
             List<KeyValue<String, Buffered>> restored = new ArrayList<>();
             try (KeyValueIterator<String, Buffered> all = buffer.all()) {
@@ -159,9 +163,10 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         }
     }
 
-    private static ExecutorService newWorker(Thread streamThread) {
+    /** Takes only the name, not the stream thread: the map's weak key must not be held by its own value. */
+    private static ExecutorService newWorker(String name) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, streamThread.getName() + "-segment");
+            Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             return thread;
         });
@@ -227,15 +232,18 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             InFlight item = decoded.remove(key);
             items.add(item != null ? item : restore(buffer.get(key)));
         }
+        if (!overlap) {
+            segment(items);
+            measure(items);
+            finish(new Batch(keys, items, null));
+            return;
+        }
         inFlight = new Batch(keys, items, worker.submit(() -> {
             segment(items);
             measure(items);
         }));
         if (previous != null) {
             finish(previous);
-        }
-        if (!overlap) {
-            emitIfDone(true);
         }
     }
 
