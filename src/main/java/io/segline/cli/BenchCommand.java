@@ -112,6 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (partitions < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
         }
+        streamThreads();
         if (repeat < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
         }
@@ -231,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
     private Run direct(int batch, int round, List<ImageCaptured> captures) throws Exception {
         SeglineConfig config = SeglineConfig.of(settings);
         Stages stages = Stages.from(config);
-        int threads = Integer.parseInt(settings.getOrDefault("num.stream.threads", "1").trim());
+        int threads = streamThreads();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicLong early = new java.util.concurrent.atomic.AtomicLong();
@@ -360,6 +361,21 @@ public final class BenchCommand implements Callable<Integer> {
             return new Run("stream", batch, round, seen, seconds, percentiles(stageTimes),
                     new double[] {latency.getValueAtPercentile(50), latency.getValueAtPercentile(95)}, early, rssKb());
         }
+    }
+
+    /** The stream's {@code num.stream.threads}, which the direct run matches. */
+    private int streamThreads() {
+        String value = settings.getOrDefault("num.stream.threads", "1").trim();
+        try {
+            int threads = Integer.parseInt(value);
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // Refused below.
+        }
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "num.stream.threads must be a whole number of at least 1, not '"
+                + value + "'");
     }
 
     private static double median(List<Double> values) {

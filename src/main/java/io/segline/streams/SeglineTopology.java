@@ -61,12 +61,8 @@ public final class SeglineTopology {
                     config.getBoolean(Keys.MODEL_BLANK_CAPTIONS), config.getInt(Keys.DIFFUSION_STEPS),
                     config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF));
             Segmenter.check(spec);
-            int modelThreads = config.getInt(Keys.MODEL_THREADS);
-            if (modelThreads < 0) {
-                throw new IllegalArgumentException(Keys.MODEL_THREADS + " must be 0 (the engine's default) or more, not " + modelThreads);
-            }
             if (segmenter.equals("diffusion")) {
-                io.segline.model.diffusion.DiffusionModel.useThreads(modelThreads);
+                io.segline.model.diffusion.DiffusionModel.useThreads(config.getInt(Keys.MODEL_THREADS));
             }
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);

@@ -68,5 +68,7 @@ class BenchIT {
         cli.setErr(new PrintWriter(err, true));
         assertThat(cli.execute("bench", "--repeat", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--repeat must be at least 1");
+        assertThat(cli.execute("bench", "--set", "num.stream.threads=two")).isEqualTo(2);
+        assertThat(err.toString()).contains("num.stream.threads must be a whole number of at least 1, not 'two'");
     }
 }

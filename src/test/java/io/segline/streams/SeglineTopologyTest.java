@@ -387,15 +387,21 @@ class SeglineTopologyTest {
         return store.approximateNumEntries();
     }
 
-    @Test
-    void shouldKeepABatchInTheStoreWhileTheModelRunsAndForwardItWhenDone() throws Exception {
+    /** Batches of 2 with overlap, the model held at its gate; b0 and b1 go to the model, b2 waits for the next batch. */
+    private GatedSegmenter startOverlappedWithThreeCaptures() {
         GatedSegmenter gated = new GatedSegmenter();
         startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000",
                 SeglineConfig.Keys.BATCH_OVERLAP, "true"));
-        images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
-        images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
-        // The stream thread is free while the model holds the first batch: the next capture is taken in.
-        images.pipeInput("b2", TestImages.inline("b2", TestImages.png(2), "caption"));
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput("b" + i, TestImages.inline("b" + i, TestImages.png(i), "caption"));
+        }
+        return gated;
+    }
+
+    @Test
+    void shouldKeepABatchInTheStoreWhileTheModelRunsAndForwardItWhenDone() throws Exception {
+        // The stream thread is free while the model holds the first batch: the next capture (b2) was taken in.
+        GatedSegmenter gated = startOverlappedWithThreeCaptures();
         driver.advanceWallClockTime(java.time.Duration.ofMillis(100));
         assertThat(masks.isEmpty()).as("the batch is still with the model").isTrue();
         assertThat(buffered()).as("a batch in flight stays in the store until its results are forwarded").isEqualTo(3);
@@ -409,12 +415,7 @@ class SeglineTopologyTest {
 
     @Test
     void shouldWaitForTheBatchInFlightBeforeHandingOverTheNext() throws Exception {
-        GatedSegmenter gated = new GatedSegmenter();
-        startGated(gated, Map.of(SeglineConfig.Keys.BATCH_SIZE, "2", SeglineConfig.Keys.BATCH_LINGER_MS, "60000",
-                SeglineConfig.Keys.BATCH_OVERLAP, "true"));
-        images.pipeInput("b0", TestImages.inline("b0", TestImages.png(0), "caption"));
-        images.pipeInput("b1", TestImages.inline("b1", TestImages.png(1), "caption"));
-        images.pipeInput("b2", TestImages.inline("b2", TestImages.png(2), "caption"));
+        GatedSegmenter gated = startOverlappedWithThreeCaptures();
         Thread opener = new Thread(() -> {
             try {
                 Thread.sleep(300);

@@ -158,7 +158,8 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 waiting.add(entry.key);
                 oldestWaitingSince = Math.min(oldestWaitingSince, entry.value.arrivedAt());
             }
-            long check = Math.max(5, Math.min(MAX_CHECK_MILLIS, linger.toMillis() / 2));
+            // Without overlap only the linger needs watching; with it, a finished batch should not wait long either.
+            long check = Math.max(5, overlap ? Math.min(MAX_CHECK_MILLIS, linger.toMillis() / 2) : linger.toMillis() / 2);
             context.schedule(Duration.ofMillis(check), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         }
     }
@@ -184,8 +185,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         item.key = record.key();
         item.timestamp = record.timestamp();
         if (batchSize <= 1) {
-            segment(List.of(item));
-            measure(List.of(item));
+            segmentAndMeasure(List.of(item));
             emit(List.of(item));
             return;
         }
@@ -233,15 +233,11 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             items.add(item != null ? item : restore(buffer.get(key)));
         }
         if (!overlap) {
-            segment(items);
-            measure(items);
+            segmentAndMeasure(items);
             finish(new Batch(keys, items, null));
             return;
         }
-        inFlight = new Batch(keys, items, worker.submit(() -> {
-            segment(items);
-            measure(items);
-        }));
+        inFlight = new Batch(keys, items, worker.submit(() -> segmentAndMeasure(items)));
         if (previous != null) {
             finish(previous);
         }
@@ -294,7 +290,13 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         return item;
     }
 
-    /** Segments and refines the items; on the worker when batching. A failure marks its item. */
+    /** Segments, refines and measures the items: the model's share of the work. A failure marks its item. */
+    private void segmentAndMeasure(List<InFlight> items) {
+        segment(items);
+        measure(items);
+    }
+
+    /** Segments and refines the items. A failure marks its item. */
     private void segment(List<InFlight> items) {
         List<InFlight> ready = items.stream().filter(i -> i.failure == null).toList();
         long t0 = System.nanoTime();
@@ -335,7 +337,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         }
     }
 
-    /** Measures the segmented items, after them on the worker when batching. A failure marks its item. */
+    /** Measures the segmented items. A failure marks its item. */
     private void measure(List<InFlight> items) {
         for (InFlight item : items) {
             if (item.failure != null) {
