@@ -58,11 +58,17 @@ import picocli.CommandLine.Spec;
         description = {"Measures the configured pipeline twice on the same ThangkaSynth images, for each batch size: called"
                 + " directly in this JVM, and through an embedded Kafka broker and registry with exactly-once. Prints"
                 + " images/s for both and their ratio (stream/direct), per-stage p50/p95 and end-to-end latency, and the"
-                + " resident memory after 10% of the images and at the end. The direct run uses as many threads, each with its"
-                + " own model, as the stream has stream threads (--set num.stream.threads=N, with --partitions N).",
+                + " resident memory after 10% of the images and at the end, and the time the JIT spent compiling during each"
+                + " run. The direct run uses as many threads, each with its own model, as the stream has stream threads (one per"
+                + " core on a CPU unless --set num.stream.threads=N). Before anything is timed, the stream is warmed up until"
+                + " the JIT has settled.",
                 "Timings vary run to run on shared machines: compare ratios and medians."})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Warm-up streams run until JIT compiling takes less than this share of a run's wall time. */
+    private static final double WARM_JIT_SHARE = 0.02;
+    private static final int MAX_WARM_UPS = 5;
+    static final String DEFAULT_BROKER_JVM = "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     @Spec
     CommandSpec spec;
@@ -82,10 +88,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Image size (default: ${DEFAULT-VALUE}).")
     DatasetCommand.Size size;
 
-    @Option(names = "--partitions", defaultValue = "1", paramLabel = "N",
-            description = "Partitions of the bench's topics; with --set num.stream.threads=N the line segments N batches at once"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the bench's topics (default: as many as the line has stream threads, so that every model has"
+                    + " work: one per core on a CPU, or num.stream.threads when set).")
+    Integer partitions;
+
+    @Option(names = "--broker", defaultValue = "process", paramLabel = "process|in-jvm",
+            description = "Where the bench's broker runs: in a child JVM of its own, as a real cluster runs apart from the line"
+                    + " (default), or inside this JVM, where its heap, GC and JIT compiling mix with the line's.")
+    String broker;
+
+    @Option(names = "--broker-jvm-options", defaultValue = DEFAULT_BROKER_JVM, paramLabel = "OPTIONS",
+            description = "JVM options of the child broker (default: ${DEFAULT-VALUE}). C1 alone compiles the broker's code quickly"
+                    + " and leaves the cores to the line; the broker's own work is a few percent of a core.")
+    String brokerJvmOptions;
 
     @picocli.CommandLine.Mixin
     ModelOptions model;
@@ -98,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Figures of one run. */
     record Run(String mode, int batchSize, int round, int images, double seconds, Map<String, double[]> stages, double[] latency,
-            long rssEarlyKb, long rssEndKb) {
+            long rssEarlyKb, long rssEndKb, double jitSeconds) {
         double imagesPerSecond() {
             return images / seconds;
         }
@@ -109,17 +125,23 @@ public final class BenchCommand implements Callable<Integer> {
         if (count < 10) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 10");
         }
-        if (partitions < 1) {
+        if (partitions != null && partitions < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
         }
-        streamThreads();
         if (repeat < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1");
+        }
+        if (!broker.equals("process") && !broker.equals("in-jvm")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker must be process or in-jvm, not '" + broker + "'");
         }
         if (batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-sizes must all be at least 1");
         }
         model.putInto(settings);
+        int threads = streamThreads();
+        if (partitions == null) {
+            partitions = threads;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Generating %d ThangkaSynth images of %dx%d ...%n", count, size.width(), size.height());
         out.flush();
@@ -132,16 +154,24 @@ public final class BenchCommand implements Callable<Integer> {
                     .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png(p))).build()).setContentType("image/png").build());
         }
         // Warm the JIT on both paths before anything is timed, so that neither the first batch size nor the stream (whose
-        // broker, clients and serde code would otherwise be compiled during its timed run) pays for compilation.
-        List<ImageCaptured> warmUp = captures.subList(0, Math.min(captures.size(), Math.max(10, count / 5)));
+        // broker, clients and serde code would otherwise be compiled during its timed run) pays for compilation. The stream
+        // has far more code to compile (broker, clients, transactions); it is warmed until compiling takes under
+        // WARM_JIT_SHARE of a run's time, at most MAX_WARM_UPS times.
+        List<ImageCaptured> warmUp = captures.subList(0, Math.min(captures.size(), Math.max(10, Math.min(200, count / 5))));
         direct(batchSizes.get(0), 0, warmUp);
         List<Run> runs = new ArrayList<>();
         out.println("Starting Kafka and the schema registry ...");
         out.flush();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(16 * 1024 * 1024); ApicurioRegistry registry = ApicurioRegistry.start()) {
-            out.printf("Warming up the stream on %d images ...%n", warmUp.size());
-            out.flush();
-            stream(batchSizes.get(0), 0, warmUp, kafka, registry);
+        try (EmbeddedKafka kafka = broker(); ApicurioRegistry registry = ApicurioRegistry.start()) {
+            for (int i = 1; i <= MAX_WARM_UPS; i++) {
+                Run warm = stream(batchSizes.get(0), 0, warmUp, kafka, registry);
+                out.printf(Locale.ROOT, "  warm-up stream %d on %d images: %7.1f images/s, JIT compiling %.1f s%n", i, warmUp.size(),
+                        warm.imagesPerSecond(), warm.jitSeconds());
+                out.flush();
+                if (warm.jitSeconds() < WARM_JIT_SHARE * warm.seconds()) {
+                    break;
+                }
+            }
             for (int batch : batchSizes) {
                 for (int round = 1; round <= repeat; round++) {
                     runs.add(direct(batch, round, captures));
@@ -154,9 +184,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.printf("%-7s %5s %5s %8s %9s %14s %12s %15s %10s %10s%n", "mode", "batch", "round", "images/s", "stream/dir",
-                "segment p50/95", "measure p50/95", "e2e p50/p95", "RSS early", "RSS end");
-        ObjectNode report = JSON.createObjectNode().put("images", count).put("repeat", repeat);
+        out.printf("%-7s %5s %5s %8s %9s %14s %12s %15s %10s %10s %6s%n", "mode", "batch", "round", "images/s", "stream/dir",
+                "segment p50/95", "measure p50/95", "e2e p50/p95", "RSS early", "RSS end", "JIT s");
+        ObjectNode report = JSON.createObjectNode().put("images", count).put("repeat", repeat).put("streamThreads", threads)
+                .put("partitions", partitions);
         ArrayNode rows = report.putArray("runs");
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
@@ -164,14 +195,14 @@ public final class BenchCommand implements Callable<Integer> {
             double ratio = run.imagesPerSecond() / direct.imagesPerSecond();
             double[] seg = run.stages().get("segment");
             double[] mea = run.stages().get("measure");
-            out.printf(Locale.ROOT, "%-7s %5d %5d %8.1f %9s %14s %12s %15s %7d MB %7d MB%n", run.mode(), run.batchSize(), run.round(),
+            out.printf(Locale.ROOT, "%-7s %5d %5d %8.1f %9s %14s %12s %15s %7d MB %7d MB %6.1f%n", run.mode(), run.batchSize(), run.round(),
                     run.imagesPerSecond(), run.mode().equals("stream") ? String.format(Locale.ROOT, "%.2f", ratio) : "",
                     pair(seg), pair(mea),
                     run.latency() == null ? "" : String.format(Locale.ROOT, "%.0f/%.0f ms", run.latency()[0], run.latency()[1]),
-                    run.rssEarlyKb() / 1024, run.rssEndKb() / 1024);
+                    run.rssEarlyKb() / 1024, run.rssEndKb() / 1024, run.jitSeconds());
             ObjectNode row = rows.addObject().put("mode", run.mode()).put("batchSize", run.batchSize()).put("round", run.round())
                     .put("imagesPerSecond", run.imagesPerSecond()).put("seconds", run.seconds())
-                    .put("rssEarlyKb", run.rssEarlyKb()).put("rssEndKb", run.rssEndKb());
+                    .put("rssEarlyKb", run.rssEarlyKb()).put("rssEndKb", run.rssEndKb()).put("jitSeconds", run.jitSeconds());
             if (run.mode().equals("stream")) {
                 row.put("streamToDirect", ratio);
                 row.put("latencyP50Ms", run.latency()[0]).put("latencyP95Ms", run.latency()[1]);
@@ -238,6 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicLong early = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
+        long jit0 = jitMillis();
         List<java.util.concurrent.Future<Map<String, Histogram>>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(pool.submit(() -> {
@@ -264,7 +296,8 @@ public final class BenchCommand implements Callable<Integer> {
             worker.get().forEach((stage, h) -> stageTimes.computeIfAbsent(stage, k -> histogram()).add(h));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run("direct", batch, round, captures.size(), seconds, percentiles(stageTimes), null, early.get(), rssKb());
+        return new Run("direct", batch, round, captures.size(), seconds, percentiles(stageTimes), null, early.get(), rssKb(),
+                (jitMillis() - jit0) / 1000.0);
     }
 
     private static void directChunk(List<ImageCaptured> chunk, ImageValidator validator, io.segline.caption.CaptionEnricher enricher,
@@ -333,6 +366,7 @@ public final class BenchCommand implements Callable<Integer> {
             consumer.assign(maskPartitions);
             consumer.seekToBeginning(maskPartitions);
             long t0 = System.nanoTime();
+            long jit0 = jitMillis();
             Map<String, Instant> sentAt = new HashMap<>();
             for (ImageCaptured capture : captures) {
                 ImageCaptured stamped = ImageCaptured.newBuilder(capture).setCapturedAt(Instant.now()).build();
@@ -359,23 +393,25 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Run("stream", batch, round, seen, seconds, percentiles(stageTimes),
-                    new double[] {latency.getValueAtPercentile(50), latency.getValueAtPercentile(95)}, early, rssKb());
+                    new double[] {latency.getValueAtPercentile(50), latency.getValueAtPercentile(95)}, early, rssKb(),
+                    (jitMillis() - jit0) / 1000.0);
         }
     }
 
-    /** The stream's {@code num.stream.threads}, which the direct run matches. */
+    private EmbeddedKafka broker() {
+        int maxMessageBytes = 16 * 1024 * 1024;
+        return broker.equals("in-jvm") ? EmbeddedKafka.start(maxMessageBytes)
+                : EmbeddedKafka.startProcess(maxMessageBytes,
+                        java.util.Arrays.stream(brokerJvmOptions.trim().split("\\s+")).filter(o -> !o.isBlank()).toList());
+    }
+
+    /** The stream's stream threads (explicit, or one per core on a CPU), which the direct run matches. */
     private int streamThreads() {
-        String value = settings.getOrDefault("num.stream.threads", "1").trim();
         try {
-            int threads = Integer.parseInt(value);
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // Refused below.
+            return io.segline.streams.Parallelism.of(SeglineConfig.of(settings)).streamThreads();
+        } catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "num.stream.threads must be a whole number of at least 1, not '"
-                + value + "'");
     }
 
     private static double median(List<Double> values) {
@@ -402,6 +438,12 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, double[]> out = new LinkedHashMap<>();
         times.forEach((stage, h) -> out.put(stage, new double[] {h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0}));
         return out;
+    }
+
+    /** Time the JIT compilers have spent so far in this JVM, in milliseconds (0 where the JVM does not say). */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** Resident set size of this process in KiB (Linux); 0 elsewhere. */

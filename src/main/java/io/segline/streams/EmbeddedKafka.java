@@ -12,10 +12,15 @@ import org.apache.kafka.common.test.TestKitNodes;
  * factor 1 and transactions work, so exactly-once runs against it as against a real cluster.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaClusterTestKit cluster;
+    /** The line a child broker prints once it serves requests, followed by its bootstrap servers. */
+    static final String READY = "segline-kafka-ready ";
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private final String bootstrapServers;
+    private final AutoCloseable stop;
+
+    private EmbeddedKafka(String bootstrapServers, AutoCloseable stop) {
+        this.bootstrapServers = bootstrapServers;
+        this.stop = stop;
     }
 
     /** Starts a broker that accepts records up to {@code maxMessageBytes}; returns once it serves requests. */
@@ -52,14 +57,74 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster);
+            return new EmbeddedKafka(cluster.bootstrapServers(), cluster);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded Kafka broker: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The same broker in a child JVM started with {@code jvmOptions}, so that its heap, GC and JIT are its own, as a
+     * real cluster's are. The child stops when this is closed or when this JVM exits (it watches its standard input).
+     */
+    public static EmbeddedKafka startProcess(int maxMessageBytes, java.util.List<String> jvmOptions) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), EmbeddedKafka.class.getName(),
+                String.valueOf(maxMessageBytes)));
+        Process child;
+        Path log;
+        try {
+            log = Files.createTempFile("segline-kafka-", ".log");
+            child = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Could not start a broker process: " + e.getMessage(), e);
+        }
+        AutoCloseable stop = () -> {
+            child.getOutputStream().close();
+            if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                child.destroyForcibly().waitFor();
+            }
+            Files.deleteIfExists(log);
+        };
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(READY)) {
+                    // Keep draining its output so that the child never blocks on a full pipe.
+                    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "segline-kafka-output");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return new EmbeddedKafka(line.substring(READY.length()).trim(), stop);
+                }
+            }
+            throw new IllegalStateException("The broker process exited before serving (exit code " + child.waitFor()
+                    + "); its log is " + log);
+        } catch (java.io.IOException | InterruptedException | RuntimeException e) {
+            child.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException("Could not start a broker process: " + e, e);
+        }
+    }
+
+    /** A child broker ({@link #startProcess}): argument the largest message in bytes; stops at the end of standard input. */
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedKafka kafka = start(Integer.parseInt(args[0]))) {
+            System.out.println(READY + kafka.bootstrapServers());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Wait for the parent to close the pipe or to exit.
+            }
+        }
+        System.exit(0);
+    }
+
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     /** Client settings for this broker. */
@@ -70,7 +135,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         try {
-            cluster.close();
+            stop.close();
         } catch (Exception e) {
             throw new IllegalStateException("Could not stop the embedded Kafka broker cleanly", e);
         }

@@ -61,8 +61,9 @@ public final class SeglineTopology {
                     config.getBoolean(Keys.MODEL_BLANK_CAPTIONS), config.getInt(Keys.DIFFUSION_STEPS),
                     config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF));
             Segmenter.check(spec);
+            Parallelism parallelism = Parallelism.of(config);
             if (segmenter.equals("diffusion")) {
-                io.segline.model.diffusion.DiffusionModel.useThreads(config.getInt(Keys.MODEL_THREADS));
+                io.segline.model.diffusion.DiffusionModel.useThreads(parallelism.modelThreads());
             }
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);

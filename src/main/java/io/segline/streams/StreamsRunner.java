@@ -26,6 +26,10 @@ public final class StreamsRunner implements AutoCloseable {
 
     public StreamsRunner(SeglineConfig config) {
         Topics topics = Topics.from(config);
+        Parallelism parallelism = Parallelism.of(config);
+        log.info("segline segments with {} stream thread(s), {} intra-op thread(s) per model ({}); the images topic needs at least as"
+                + " many partitions across all instances to keep them busy", parallelism.streamThreads(),
+                parallelism.modelThreads() == 0 ? "default" : parallelism.modelThreads(), parallelism.reason());
         this.streams = new KafkaStreams(SeglineTopology.build(topics, config), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
             log.error("segline stream thread failed; shutting down this instance", error);
@@ -68,6 +72,7 @@ public final class StreamsRunner implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), Math.max(internalRecordBytes, 52428800));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), (int) Duration.ofMinutes(10).toMillis());
         config.values().forEach(props::put);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Parallelism.of(config).streamThreads());
         return props;
     }
 

@@ -25,8 +25,13 @@ class BenchIT {
         List<String> lines = out.toString().lines().toList();
         JsonNode report = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(report.path("runs")).as("two rounds of direct and stream for each batch size").hasSize(8);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(report.path("streamThreads").asInt()).as("one model per core by default").isEqualTo(cores);
+        assertThat(report.path("partitions").asInt()).as("a partition for every stream thread").isEqualTo(cores);
+        assertThat(out.toString()).contains("warm-up stream 1 on 10 images");
         for (JsonNode run : report.path("runs")) {
             assertThat(run.path("imagesPerSecond").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.has("jitSeconds") && run.path("jitSeconds").asDouble() >= 0).as(run.toString()).isTrue();
             assertThat(run.path("rssEndKb").asLong()).isPositive();
             assertThat(run.path("stages").path("segment").path("p50Ms").asDouble()).isPositive();
             if (run.path("mode").asText().equals("stream")) {
@@ -55,6 +60,8 @@ class BenchIT {
         List<String> lines = out.toString().lines().toList();
         JsonNode report = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(report.path("runs")).hasSize(2);
+        assertThat(report.path("streamThreads").asInt()).isEqualTo(2);
+        assertThat(report.path("partitions").asInt()).isEqualTo(2);
         for (JsonNode run : report.path("runs")) {
             assertThat(run.path("imagesPerSecond").asDouble() * run.path("seconds").asDouble()).as(run.toString())
                     .isCloseTo(20, org.assertj.core.api.Assertions.within(0.01));
@@ -70,5 +77,7 @@ class BenchIT {
         assertThat(err.toString()).contains("--repeat must be at least 1");
         assertThat(cli.execute("bench", "--set", "num.stream.threads=two")).isEqualTo(2);
         assertThat(err.toString()).contains("num.stream.threads must be a whole number of at least 1, not 'two'");
+        assertThat(cli.execute("bench", "--broker", "remote")).isEqualTo(2);
+        assertThat(err.toString()).contains("--broker must be process or in-jvm, not 'remote'");
     }
 }

@@ -466,7 +466,7 @@ class SeglineTopologyTest {
     @Test
     void shouldRefuseANegativeModelThreadCount() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stages.from(config(Map.of(SeglineConfig.Keys.MODEL_THREADS, "-1"))))
-                .hasMessageContaining("segline.model.threads must be 0 (the engine's default) or more, not -1");
+                .hasMessageContaining("segline.model.threads must be 0 (automatic) or more, not -1");
     }
 
     @Test

@@ -45,13 +45,12 @@ public final class DiffusionModel implements Denoiser {
 
     /**
      * Sets the engine's intra-op threads per forward pass, for the whole process and for every thread that
-     * has not run a forward pass yet (stream threads created afterwards take it up). On a CPU, one thread
-     * per model and one model per core (as many stream threads as cores) is the throughput setting: the
-     * models never wait on each other's threads. 0 leaves the engine's default (one thread per core).
+     * has not run a forward pass yet (stream threads created afterwards take it up). 0 leaves the engine's
+     * default (one thread per core). The line chooses the figure ({@code io.segline.streams.Parallelism}).
      */
     public static void useThreads(int threads) {
         if (threads < 0) {
-            throw new IllegalArgumentException("segline.model.threads must be 0 (the engine's default) or more, not " + threads);
+            throw new IllegalArgumentException("Intra-op threads must be 0 (the engine's default) or more, not " + threads);
         }
         if (threads > 0) {
             Engine.getEngine("PyTorch");
