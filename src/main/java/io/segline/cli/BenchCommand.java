@@ -58,10 +58,11 @@ import picocli.CommandLine.Spec;
         description = {"Measures the configured pipeline twice on the same ThangkaSynth images, for each batch size: called"
                 + " directly in this JVM, and through an embedded Kafka broker and registry with exactly-once. Prints"
                 + " images/s for both and their ratio (stream/direct), per-stage p50/p95 and end-to-end latency, and the"
-                + " resident memory after 10% of the images and at the end, and the time the JIT spent compiling during each"
-                + " run. The direct run uses as many threads, each with its own model, as the stream has stream threads (one per"
-                + " core on a CPU unless --set num.stream.threads=N). Before anything is timed, the stream is warmed up until"
-                + " the JIT has settled.",
+                + " resident memory of this JVM (the broker's child JVM apart) after 10% of the images and at the end, and the"
+                + " time the JIT spent compiling during each run. The direct run uses as many threads, each with its own model,"
+                + " as the stream has stream threads (one per core on a CPU unless --set num.stream.threads=N). Before anything"
+                + " is timed, the stream is warmed up: up to 5 short runs, until JIT compiling takes under 2% of a run's time."
+                + " Kafka's code keeps compiling for many minutes, so the JIT column shows what is left in each timed run.",
                 "Timings vary run to run on shared machines: compare ratios and medians."})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -154,9 +155,10 @@ public final class BenchCommand implements Callable<Integer> {
                     .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png(p))).build()).setContentType("image/png").build());
         }
         // Warm the JIT on both paths before anything is timed, so that neither the first batch size nor the stream (whose
-        // broker, clients and serde code would otherwise be compiled during its timed run) pays for compilation. The stream
-        // has far more code to compile (broker, clients, transactions); it is warmed until compiling takes under
-        // WARM_JIT_SHARE of a run's time, at most MAX_WARM_UPS times.
+        // clients, Streams and serde code would otherwise be compiled during its timed run) pays for all of its compiling.
+        // The stream has far more code to compile; it is warmed until compiling takes under WARM_JIT_SHARE of a run's
+        // time, at most MAX_WARM_UPS times. On 2 cores Kafka's code goes on compiling for many minutes (2-10 s per
+        // timed run of 400-2,000 images): the JIT column reports it rather than hiding it.
         List<ImageCaptured> warmUp = captures.subList(0, Math.min(captures.size(), Math.max(10, Math.min(200, count / 5))));
         direct(batchSizes.get(0), 0, warmUp);
         List<Run> runs = new ArrayList<>();
