@@ -52,6 +52,25 @@ public record Parallelism(int streamThreads, int modelThreads, String reason) {
         return new Parallelism(streamThreads, modelThreads, reason);
     }
 
+    /**
+     * A warning when some stream thread holds no partition of the images topic, so that its model is idle; null when
+     * every thread has one. {@code imagesPartitions}: each local stream thread's number of images-topic partitions.
+     */
+    public static String idleModels(java.util.Map<String, Integer> imagesPartitions) {
+        java.util.List<String> idle = imagesPartitions.entrySet().stream().filter(e -> e.getValue() == 0).map(java.util.Map.Entry::getKey)
+                .sorted().toList();
+        if (idle.isEmpty()) {
+            return null;
+        }
+        int most = imagesPartitions.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return idle.size() + " of " + imagesPartitions.size() + " stream threads hold no partition of the images topic, so their models"
+                + " are idle (" + String.join(", ", idle) + ")" + (most >= 2
+                        ? ", while another thread holds " + most + ": the assignment balances task counts, not images; a restart of"
+                                + " this instance reassigns them"
+                        : ": give the images topic at least as many partitions as all instances have stream threads, or set fewer"
+                                + " num.stream.threads");
+    }
+
     /** {@code num.stream.threads} when the settings name it, refused when it is not a whole number of at least 1. */
     private static Integer explicitStreamThreads(SeglineConfig config) {
         String value = config.get(STREAM_THREADS);

@@ -35,12 +35,35 @@ public final class StreamsRunner implements AutoCloseable {
             log.error("segline stream thread failed; shutting down this instance", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        String images = topics.images().name();
         streams.setStateListener((now, before) -> {
             log.info("segline streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                warnOfIdleModels(images);
+            }
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();
             }
         });
+    }
+
+    private void warnOfIdleModels(String images) {
+        try {
+            java.util.Map<String, Integer> partitions = new java.util.TreeMap<>();
+            for (org.apache.kafka.streams.ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                int n = 0;
+                for (org.apache.kafka.streams.TaskMetadata task : thread.activeTasks()) {
+                    n += (int) task.topicPartitions().stream().filter(tp -> tp.topic().equals(images)).count();
+                }
+                partitions.put(thread.threadName(), n);
+            }
+            String warning = Parallelism.idleModels(partitions);
+            if (warning != null) {
+                log.warn("{}", warning);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not read the stream threads' assignment", e);
+        }
     }
 
     /**

@@ -75,6 +75,17 @@ class ParallelismTest {
     }
 
     @Test
+    void shouldWarnOfAStreamThreadWithoutAnImagesPartition() {
+        assertThat(Parallelism.idleModels(Map.of("t1", 1, "t2", 1))).isNull();
+        assertThat(Parallelism.idleModels(Map.of("t1", 2, "t2", 0)))
+                .startsWith("1 of 2 stream threads hold no partition of the images topic, so their models are idle (t2)")
+                .contains("another thread holds 2");
+        assertThat(Parallelism.idleModels(Map.of("t1", 1, "t2", 0, "t3", 0)))
+                .startsWith("2 of 3 stream threads hold no partition of the images topic, so their models are idle (t2, t3)")
+                .contains("give the images topic at least as many partitions");
+    }
+
+    @Test
     void shouldRefuseNegativeModelThreads() {
         assertThatThrownBy(() -> Parallelism.of(config(Map.of(Keys.MODEL_THREADS, "-2")), 2))
                 .hasMessageContaining("segline.model.threads must be 0 (automatic) or more, not -2");
