@@ -20,7 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param reason one line for the log: where the figures came from
  */
 public record Parallelism(int streamThreads, int modelThreads, String reason) {
-    public static final String STREAM_THREADS = "num.stream.threads";
+    public static final String STREAM_THREADS = org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG;
 
     public Parallelism {
         if (streamThreads < 1) {
