@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.Painting;
 import io.segline.dataset.ThangkaSynth;
 import io.segline.model.ClassProbabilities;
 import io.segline.model.Segmenter;
@@ -149,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
         ThangkaSynth synth = new ThangkaSynth(size.width(), size.height());
         List<ImageCaptured> captures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ThangkaSynth.Painting p = synth.generate(4242, i, "mixed");
+            Painting p = synth.generate(4242, i, "mixed");
             captures.add(ImageCaptured.newBuilder().setImageId(String.format("bench-%05d", i)).setLineId("bench").setScannerId("bench")
                     .setCapturedAt(Instant.EPOCH).setCaption(p.caption())
                     .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png(p))).build()).setContentType("image/png").build());
@@ -462,7 +463,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static byte[] png(ThangkaSynth.Painting painting) {
+    private static byte[] png(Painting painting) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             ImageIO.write(painting.image(), "png", out);
             return out.toByteArray();

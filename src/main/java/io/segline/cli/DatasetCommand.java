@@ -1,5 +1,6 @@
 package io.segline.cli;
 
+import io.segline.dataset.Painter;
 import io.segline.dataset.SynthWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,10 +43,15 @@ public final class DatasetCommand implements Runnable {
     }
 
     @Command(name = "synth", mixinStandardHelpOptions = true,
-            description = {"Generates ThangkaSynth paintings with exact ground truth in the dataset layout:",
+            description = {"Generates paintings with exact ground truth in the dataset layout:",
                     "  images/<id>.png, masks/<id>.png (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus),",
-                    "  captions.jsonl (id, caption, lineId, style), attributes.jsonl (id, style, truth, stated), classes.json.",
-                    "The same seed, count, style and size always give the same files."})
+                    "  captions.jsonl (id, caption, lineId, style, painter, collection),",
+                    "  attributes.jsonl (id, style, painter, truth, stated), classes.json.",
+                    "Painters are independent drawing code: thangka (ThangkaSynth, the original generator), composer",
+                    "(randomised compositions and paint, in collections of 12 sharing a workshop's palette; made for",
+                    "training) and atelier (signed-distance painter with historical grounds, mounts and other framings;",
+                    "kept for judging models on a painter their training never saw).",
+                    "The same painter, seed, count, style and size always give the same files."})
     static final class Synth implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -59,9 +65,14 @@ public final class DatasetCommand implements Runnable {
         @Option(names = {"-s", "--seed"}, defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--painter", defaultValue = "thangka", paramLabel = "NAME",
+                description = "thangka, composer or atelier (default: ${DEFAULT-VALUE}).")
+        String painter;
+
         @Option(names = "--style", defaultValue = "mixed",
-                description = "clean (shaded), flat (modern flat colour), degraded (faded, cracked, stained, noisy) or mixed"
-                        + " (half clean, a quarter each of the others; default: ${DEFAULT-VALUE}).")
+                description = "clean (shaded), flat (modern flat colour), degraded (faded, cracked, stained, noisy),"
+                        + " hidden (composer and atelier: a part faded or lost that only the caption names) or mixed"
+                        + " (the painter's own blend; default: ${DEFAULT-VALUE}).")
         String style;
 
         @Option(names = "--size", defaultValue = "256x320", converter = SizeConverter.class, paramLabel = "WxH",
@@ -73,9 +84,17 @@ public final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (!java.util.List.of("clean", "flat", "degraded", "mixed").contains(style)) {
+            if (!Painter.STYLES.contains(style)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--style must be clean, flat, degraded or mixed, not '" + style + "'");
+                        "--style must be one of " + Painter.STYLES + ", not '" + style + "'");
+            }
+            if (!Painter.NAMES.contains(painter)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--painter must be one of " + Painter.NAMES + ", not '" + painter + "'");
+            }
+            if (painter.equals("thangka") && style.equals("hidden")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "the thangka painter has no hidden style; use --painter composer or atelier");
             }
             if (count < 1) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1");
@@ -84,11 +103,11 @@ public final class DatasetCommand implements Runnable {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("synth").setInitialMax(count).setStyle(ProgressBarStyle.ASCII)
                     .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
                     .build()) {
-                SynthWriter.write(out, count, seed, style, size.width(), size.height(), bar::step);
+                SynthWriter.write(out, Painter.named(painter, size.width(), size.height()), count, seed, style, bar::step);
             }
             PrintWriter stdout = spec.commandLine().getOut();
-            stdout.printf("Wrote %d %s paintings of %dx%d (seed %d) to %s in %.1f s%n", count, style, size.width(), size.height(),
-                    seed, out, (System.nanoTime() - t0) / 1e9);
+            stdout.printf("Wrote %d %s paintings by %s of about %dx%d (seed %d) to %s in %.1f s%n", count, style, painter, size.width(),
+                    size.height(), seed, out, (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }

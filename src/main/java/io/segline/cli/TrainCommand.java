@@ -2,6 +2,8 @@ package io.segline.cli;
 
 import io.segline.caption.CaptionEnricher;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.dataset.DatasetFolder;
+import io.segline.dataset.Painter;
 import io.segline.dataset.SynthWriter;
 import io.segline.model.diffusion.DiffusionConfig;
 import io.segline.model.diffusion.DiffusionModel;
@@ -10,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -25,17 +28,52 @@ import picocli.CommandLine.Spec;
 
 /** {@code segline train}: trains the diffusion segmenter on a labelled dataset folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train the diffusion segmenter (SpiritNet) on a labelled dataset folder and save it as a model folder.",
+        description = {"Train the diffusion segmenter (SpiritNet) on labelled dataset folders and save it as a model folder,",
+            "from scratch or, with --init, by fine-tuning a shipped model on a few paintings of your own collection.",
             "The caption is enriched as the line does (segline.enrichment); every painting is paired with its mirror for",
-            "the symmetry loss. Checkpoints go to OUT/checkpoint every few minutes; --resume continues from there.",
-            "At the end the model is evaluated on a held-out set generated with another seed (OUT/held-out-evaluation).",
-            "Example: segline dataset synth --out train --count 2000 --seed 11 && segline train --data train --out models/mine"})
+            "the symmetry loss; a share of the captions is dropped so a capture without one costs nothing; on models with",
+            "support attention half the batches show each painting one annotated painting of its collection.",
+            "Checkpoints go to OUT/checkpoint every few minutes; --resume continues from there. A step whose loss or",
+            "gradient is not finite is skipped and the learning rate halved; after 5 such steps the run stops, keeping",
+            "the last good checkpoint (a checkpoint is only written when every weight is finite).",
+            "At the end the model is evaluated on a held-out set (OUT/held-out-evaluation): by default paintings of the",
+            "atelier painter, which no training set of segline's uses, or your own folder with --held-out-dataset.",
+            "Examples:",
+            "  segline dataset synth --painter composer --out train --count 6000 --seed 11",
+            "  segline train --data train --out models/mine --steps 12000",
+            "  segline train --init spirit-g --data my-8-paintings --out my-model --minutes 15 --held-out-dataset my-test-set"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder with images/, masks/ and captions.jsonl.")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "DIR", split = ",",
+            description = "Dataset folder with images/, masks/, captions.jsonl and classes.json; repeatable (or comma-separated):"
+                    + " the folders are sampled together and must have the same classes.")
+    List<Path> data;
+
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "Start from this model's weights and shape (a packaged name such as spirit-g, or a model folder):"
+                    + " fine-tuning. Its classes must be the data's.")
+    String init;
+
+    @Option(names = "--minutes", paramLabel = "M",
+            description = "Wall-time budget: after the first steps the schedule is fitted to the steps that fit in M minutes.")
+    Double minutes;
+
+    @Option(names = "--caption-dropout", defaultValue = "0.2",
+            description = "Share of paintings trained with an empty caption (default: ${DEFAULT-VALUE}).")
+    float captionDropout;
+
+    @Option(names = "--support-rate", defaultValue = "0.5",
+            description = "Share of batches that show each painting an annotated painting of its collection, for the"
+                    + " support-query attention (default: ${DEFAULT-VALUE}).")
+    float supportRate;
+
+    @Option(names = "--no-augment", description = "No augmentation (colour, texture, geometry).")
+    boolean noAugment;
+
+    @Option(names = "--no-support-attention", description = "Leave the support-query attention out of a new network.")
+    boolean noSupport;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Where the model (model.json, weights.params) goes.")
     Path out;
@@ -82,6 +120,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--held-out-seed", defaultValue = "977", description = "Generator seed of the held-out set; use one never used for training (default: ${DEFAULT-VALUE}).")
     long heldOutSeed;
 
+    @Option(names = "--held-out-painter", defaultValue = "atelier",
+            description = "Painter of the generated held-out set: use one the training data does not come from (default: ${DEFAULT-VALUE}).")
+    String heldOutPainter;
+
+    @Option(names = "--held-out-dataset", paramLabel = "DIR", description = "Evaluate on this labelled folder instead of a generated set.")
+    Path heldOutDataset;
+
     @Mixin
     SettingsOptions settings;
 
@@ -92,13 +137,16 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         String modelName = name != null ? name : out.toAbsolutePath().getFileName().toString();
-        DiffusionConfig d = DiffusionConfig.defaults(modelName);
-        DiffusionConfig shape = new DiffusionConfig(d.name(), d.version(), d.inputWidth(), d.inputHeight(), d.classes(),
-                d.vocabulary(), d.maxTokens(), width, d.textDim(), !noSymmetryBlock, d.timesteps(), d.samplingSteps(), d.samples());
+        List<String> classes = DatasetFolder.classes(data.get(0));
+        DiffusionConfig shape = DiffusionConfig.defaults(modelName).withClasses(classes).withNetwork(width, !noSymmetryBlock, !noSupport);
         var config = settings.config(Map.of());
         CaptionEnricher enricher = CaptionEnricher.create(config);
+        if (minutes != null && minutes <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--minutes must be positive");
+        }
         Training.Options options = new Training.Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight,
-                !blankCaptions, resume, DiffusionModel.device(device), Duration.ofMillis((long) (checkpointMinutes * 60_000)));
+                !blankCaptions, resume, DiffusionModel.device(device), Duration.ofMillis((long) (checkpointMinutes * 60_000)),
+                init, captionDropout, supportRate, !noAugment, minutes == null ? null : Duration.ofMillis((long) (minutes * 60_000)));
         ProgressBar[] bar = new ProgressBar[1];
         Training.Outcome outcome;
         try {
@@ -124,27 +172,47 @@ public final class TrainCommand implements Callable<Integer> {
                 public void checkpoint(int step, Path where) {
                     bar[0].setExtraMessage(" checkpoint at step " + step);
                 }
+
+                @Override
+                public void skipped(int step, String why, float newRate) {
+                    o.printf("%nStep %d skipped: %s; learning rate halved to %.2e%n", step, why, newRate);
+                    o.flush();
+                }
+
+                @Override
+                public void refitted(int total) {
+                    bar[0].maxHint(total);
+                    o.printf("%nTime budget of %.1f min: the schedule now ends at step %d%n", minutes, total);
+                    o.flush();
+                }
             });
         } finally {
             if (bar[0] != null) {
                 bar[0].close();
             }
         }
-        o.printf("Trained %d steps in %s (last loss %.4f); model saved to %s%n", outcome.steps(), human(outcome.wallTime()),
-                outcome.lastLoss(), out);
+        o.printf("Trained %d steps in %s (last loss %.4f%s); model saved to %s%n", outcome.steps(), human(outcome.wallTime()),
+                outcome.lastLoss(), outcome.skippedSteps() > 0 ? ", " + outcome.skippedSteps() + " non-finite steps skipped" : "", out);
         o.flush();
-        if (heldOut > 0) {
-            Path set = Files.createTempDirectory("segline-held-out");
-            SynthWriter.write(set, heldOut, heldOutSeed, "mixed", 256, 320, () -> { });
+        if (heldOutDataset != null || heldOut > 0) {
+            Path set = heldOutDataset;
+            if (set == null) {
+                set = Files.createTempDirectory("segline-held-out");
+                SynthWriter.write(set, Painter.named(heldOutPainter, 256, 320), heldOut, heldOutSeed, "mixed", () -> { });
+                o.printf("Held-out evaluation: %d paintings by the %s painter, seed %d, mixed styles%n", heldOut, heldOutPainter, heldOutSeed);
+            } else {
+                o.printf("Held-out evaluation on %s%n", set);
+            }
             String[] argv = {"evaluate", "--no-progress", "--dataset", set.toString(), "--segmenter", "diffusion",
                 "--model", out.toAbsolutePath().toString(), "--device", device, "--report", out.resolve("held-out-evaluation").toString(),
                 "--set", Keys.MODEL_BLANK_CAPTIONS + "=" + blankCaptions};
-            o.printf("Held-out evaluation: %d generated paintings, seed %d, mixed styles%n", heldOut, heldOutSeed);
             o.flush();
             var cli = io.segline.Main.commandLine();
             cli.setOut(o);
             int code = cli.execute(argv);
-            deleteTree(set);
+            if (heldOutDataset == null) {
+                deleteTree(set);
+            }
             return code;
         }
         return 0;

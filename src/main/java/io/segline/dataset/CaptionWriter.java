@@ -14,7 +14,7 @@ import java.util.Random;
  * and length; some captions are terse, some verbose with details that matter nothing for segmentation.
  */
 final class CaptionWriter {
-    private static final String[] NUMBERS = {"zero", "one", "two", "three", "four", "five", "six"};
+    private static final String[] NUMBERS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight"};
     private static final Map<String, String[]> DEITIES = Map.of(
             "white", new String[] {"White Tara", "Avalokiteshvara", "Vajrasattva"},
             "blue", new String[] {"the Medicine Buddha", "Akshobhya", "Vajrapani"},

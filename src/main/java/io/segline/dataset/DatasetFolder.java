@@ -20,9 +20,43 @@ import java.util.stream.Stream;
  */
 public final class DatasetFolder {
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "tif", "tiff");
+    private static final List<String> DEFAULT_CLASSES = List.of("background", "figure", "halo", "backlight", "lotus");
 
     /** One image of the folder. */
-    public record Entry(String id, Path image, Optional<Path> mask, String caption, Optional<String> lineId, Optional<String> style) {
+    public record Entry(String id, Path image, Optional<Path> mask, String caption, Optional<String> lineId, Optional<String> style,
+            Optional<String> painter, Optional<String> collection) {
+        public Entry(String id, Path image, Optional<Path> mask, String caption, Optional<String> lineId, Optional<String> style) {
+            this(id, image, mask, caption, lineId, style, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** The folder's classes ({@code classes.json}), or the design's five when the file is missing. */
+    public static List<String> classes(Path dir) {
+        Path file = dir.resolve("classes.json");
+        if (!Files.exists(file)) {
+            return DEFAULT_CLASSES;
+        }
+        try {
+            JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            if (!node.isArray() || node.isEmpty()) {
+                throw new IllegalArgumentException(file + " must be a JSON array of class names, e.g. " + DEFAULT_CLASSES);
+            }
+            List<String> names = new ArrayList<>();
+            node.forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a folder whose classes are not {@code expected} (same names, same order), saying what differs. */
+    public static void requireClasses(Path dir, List<String> expected) {
+        List<String> actual = classes(dir);
+        if (!actual.equals(expected)) {
+            throw new IllegalArgumentException("The classes of " + dir + " (" + actual + ", from classes.json) differ from the model's "
+                    + expected + "; a model segments only the classes it was trained on, in its order. Train a new model on this folder"
+                    + " (segline train without --init) or relabel the masks.");
+        }
     }
 
     private DatasetFolder() {
@@ -60,7 +94,7 @@ public final class DatasetFolder {
                 Path mask = dir.resolve("masks").resolve(id + ".png");
                 entries.add(new Entry(id, image, Files.exists(mask) ? Optional.of(mask) : Optional.empty(),
                         caption == null ? "" : caption.path("caption").asText(""),
-                        text(caption, "lineId"), text(caption, "style")));
+                        text(caption, "lineId"), text(caption, "style"), text(caption, "painter"), text(caption, "collection")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,9 +13,9 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
- * Writes a ThangkaSynth set in the dataset layout: {@code images/<id>.png}, {@code masks/<id>.png},
- * {@code captions.jsonl} ({@code id, caption, lineId, style}), {@code attributes.jsonl} ({@code id, style,
- * truth, stated}) and {@code classes.json}. Paintings are drawn in parallel; the files are the same
+ * Writes a generated set in the dataset layout: {@code images/<id>.png}, {@code masks/<id>.png},
+ * {@code captions.jsonl} ({@code id, caption, lineId, style, painter, collection}), {@code attributes.jsonl}
+ * ({@code id, style, painter, truth, stated}) and {@code classes.json}. Paintings are drawn in parallel; the files are the same
  * whatever the thread count.
  */
 public final class SynthWriter {
@@ -24,9 +24,13 @@ public final class SynthWriter {
     private SynthWriter() {
     }
 
-    /** Generates {@code count} paintings; {@code progress} is told after each one. */
+    /** Generates {@code count} ThangkaSynth paintings; {@code progress} is told after each one. */
     public static void write(Path out, int count, long seed, String style, int width, int height, Runnable progress) {
-        ThangkaSynth synth = new ThangkaSynth(width, height);
+        write(out, new ThangkaSynth(width, height), count, seed, style, progress);
+    }
+
+    /** Generates {@code count} paintings by {@code painter}; {@code progress} is told after each one. */
+    public static void write(Path out, Painter painter, int count, long seed, String style, Runnable progress) {
         String[] captions = new String[count];
         String[] attributes = new String[count];
         try {
@@ -37,18 +41,20 @@ public final class SynthWriter {
         }
         AtomicInteger failures = new AtomicInteger();
         IntStream.range(0, count).parallel().forEach(i -> {
-            ThangkaSynth.Painting p = synth.generate(seed, i, style);
+            Painting p = painter.paint(seed, i, style);
             try {
                 ImageIO.write(p.image(), "png", out.resolve("images").resolve(p.id() + ".png").toFile());
-                Files.write(out.resolve("masks").resolve(p.id() + ".png"), MaskEncoding.labelMapPng(p.labels(), width, height));
+                Files.write(out.resolve("masks").resolve(p.id() + ".png"),
+                        MaskEncoding.labelMapPng(p.labels(), p.image().getWidth(), p.image().getHeight()));
             } catch (IOException e) {
                 failures.incrementAndGet();
                 throw new UncheckedIOException(e);
             }
             ObjectNode caption = JSON.createObjectNode().put("id", p.id()).put("caption", p.caption())
-                    .put("lineId", "synth").put("style", p.style());
+                    .put("lineId", "synth").put("style", p.style())
+                    .put("painter", p.painter()).put("collection", p.collection());
             captions[i] = caption.toString();
-            ObjectNode attribute = JSON.createObjectNode().put("id", p.id()).put("style", p.style());
+            ObjectNode attribute = JSON.createObjectNode().put("id", p.id()).put("style", p.style()).put("painter", p.painter());
             attribute.set("truth", JSON.valueToTree(p.attributes().truth()));
             attribute.set("stated", JSON.valueToTree(p.attributes().stated()));
             attributes[i] = attribute.toString();

@@ -37,7 +37,7 @@ import java.util.Random;
  *
  * <p>The same (seed, index, style, size) always gives the same painting.
  */
-public final class ThangkaSynth {
+public final class ThangkaSynth implements Painter {
     public static final List<String> CLASSES = List.of("background", "figure", "halo", "backlight", "lotus");
     public static final List<String> STYLES = List.of("clean", "flat", "degraded");
     static final int BACKGROUND = 0;
@@ -51,14 +51,6 @@ public final class ThangkaSynth {
             {"yellow", "#e3b23c"}, {"black", "#262626"}, {"gold", "#d4a017"}, {"orange", "#e07b28"}};
     private static final String[] SCHOOLS = {"Karma Gadri", "Menri", "Khyenri", "Newar", "Tsangri", "Bhutanese"};
 
-    /** The painting's true attributes and what its caption states about each (YES/NO/UNKNOWN, or a value/null). */
-    public record Attributes(Map<String, Object> truth, Map<String, Object> stated) {
-    }
-
-    /** One generated painting. */
-    public record Painting(String id, BufferedImage image, byte[] labels, String caption, String style, Attributes attributes) {
-    }
-
     private final int width;
     private final int height;
 
@@ -70,6 +62,16 @@ public final class ThangkaSynth {
         this.height = height;
     }
 
+    @Override
+    public String name() {
+        return "thangka";
+    }
+
+    @Override
+    public Painting paint(long seed, int index, String style) {
+        return generate(seed, index, style);
+    }
+
     /** Painting number {@code index} of the set with this seed; {@code style} is clean, flat, degraded or mixed. */
     public Painting generate(long seed, int index, String style) {
         Random r = new Random(seed * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L + 17);
@@ -79,6 +81,7 @@ public final class ThangkaSynth {
                 yield u < 0.5 ? "clean" : u < 0.75 ? "flat" : "degraded";
             }
             case "clean", "flat", "degraded" -> style;
+            case "hidden" -> throw new IllegalArgumentException("the thangka painter has no hidden style; the composer and atelier painters do");
             default -> throw new IllegalArgumentException("style must be clean, flat, degraded or mixed, not '" + style + "'");
         };
         return new Drawing(r, actual, String.format(Locale.ROOT, "thangka-%05d", index)).draw();
@@ -194,7 +197,8 @@ public final class ThangkaSynth {
             truth.put("body_color", body[0]);
             truth.put("school", school);
             CaptionWriter.Caption caption = new CaptionWriter(r).write(truth, style, standing);
-            return new Painting(id, image, c.labelBytes(), caption.text(), style, new Attributes(truth, caption.stated()));
+            return new Painting(id, image, c.labelBytes(), caption.text(), style, new Painting.Attributes(truth, caption.stated()),
+                    "thangka", "thangka");
         }
 
         void drawBackground(double axis, double s) {

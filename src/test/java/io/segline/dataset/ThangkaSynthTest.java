@@ -45,7 +45,7 @@ class ThangkaSynthTest {
     void shouldDrawWhatTheAttributesSay() {
         ThangkaSynth synth = new ThangkaSynth(160, 200);
         for (int i = 0; i < 120; i++) {
-            ThangkaSynth.Painting p = synth.generate(5, i, "mixed");
+            Painting p = synth.generate(5, i, "mixed");
             long[] area = new long[256];
             for (byte label : p.labels()) {
                 area[label & 0xff]++;
@@ -72,7 +72,7 @@ class ThangkaSynthTest {
                 "degraded", List.of("condition", "faded", "worn", "preserved"));
         int statedSomething = 0;
         for (int i = 0; i < 300; i++) {
-            ThangkaSynth.Painting p = synth.generate(9, i, "mixed");
+            Painting p = synth.generate(9, i, "mixed");
             String caption = p.caption().toLowerCase(Locale.ROOT);
             Map<String, Object> stated = p.attributes().stated();
             Map<String, Object> truth = p.attributes().truth();

@@ -3,7 +3,7 @@ package io.segline.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.dataset.ThangkaSynth;
-import io.segline.dataset.ThangkaSynth.Painting;
+import io.segline.dataset.Painting;
 import java.awt.image.BufferedImage;
 import java.awt.Graphics2D;
 import org.junit.jupiter.api.Test;

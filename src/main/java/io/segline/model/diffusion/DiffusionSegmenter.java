@@ -67,9 +67,8 @@ public final class DiffusionSegmenter implements Segmenter {
         int[] tokens = new int[n * config.maxTokens()];
         for (int i = 0; i < n; i++) {
             System.arraycopy(ModelInput.pixels(images.get(i), w, h), 0, pixels, i * 3 * w * h, 3 * w * h);
-            String text = blankCaptions || captions.get(i) == null ? "" : captions.get(i).getFinalText();
-            System.arraycopy(CaptionTokens.encode(text, config.vocabulary(), config.maxTokens()), 0, tokens, i * config.maxTokens(),
-                    config.maxTokens());
+            EnrichedCaption caption = blankCaptions ? null : captions.get(i);
+            System.arraycopy(CaptionTokens.encode(caption, config), 0, tokens, i * config.maxTokens(), config.maxTokens());
         }
         float[] probabilities;
         try (NDManager batch = denoiser.manager().newSubManager()) {

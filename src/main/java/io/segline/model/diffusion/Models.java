@@ -1,6 +1,7 @@
 package io.segline.model.diffusion;
 
 import io.segline.model.Segmenter;
+import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -40,6 +41,16 @@ public final class Models {
         Path dir = Path.of(reference);
         return Files.isDirectory(dir) ? DiffusionModel.load(dir, DiffusionModel.device(device))
                 : DiffusionModel.loadResource(reference, DiffusionModel.device(device));
+    }
+
+    /** One of segline's own models (a packaged name or a folder written by {@code segline train}), e.g. to fine-tune it. */
+    public static DiffusionModel own(String reference, Device device) {
+        if (reference.startsWith(TORCHSCRIPT)) {
+            throw new IllegalArgumentException("A TorchScript model cannot be fine-tuned here; start from a segline model (spirit-g) or a folder");
+        }
+        check(reference);
+        Path dir = Path.of(reference);
+        return Files.isDirectory(dir) ? DiffusionModel.load(dir, device) : DiffusionModel.loadResource(reference, device);
     }
 
     public static Segmenter segmenter(Segmenter.Spec spec) {

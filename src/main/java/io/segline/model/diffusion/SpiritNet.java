@@ -32,8 +32,17 @@ import java.util.Map;
  * take logit biases and expose their maps through {@link AttentionHooks}, where a G4Seg-style refiner
  * injects a coarse mask (α·A) and reads the maps.
  *
+ * <p>Support–query attention (SPIRIT's SGAF stage 1, when {@link DiffusionConfig#support()}): annotated
+ * paintings of the same collection are encoded once ({@link #supportTokens}: their bottleneck image
+ * features plus an embedding of their masks) and their tokens are appended to the keys and values of
+ * the bottleneck self-attention, X = softmax(Q_q [K_q‖K_s]ᵀ/√d) [V_q‖V_s], so a query position can take
+ * the label of a support position that looks like it. Without support tokens the network is the plain
+ * segmenter.
+ *
  * <p>Inputs of {@link #forward}: image {@code (B,3,H,W)} in [0,1], noisy mask {@code (B,K,H/2,W/2)},
- * timestep {@code (B)} as t/T, caption tokens {@code (B,L)} (int). Output: x̂0 logits {@code (B,K,H,W)}.
+ * timestep {@code (B)} as t/T, caption tokens {@code (B,L)} (int), and optionally one support painting
+ * per row: image {@code (B,3,H,W)} and mask fractions {@code (B,K,H/8,W/8)}. Output: x̂0 logits
+ * {@code (B,K,H,W)}.
  */
 public final class SpiritNet extends AbstractBlock {
     private static final int GROUPS = 8;
@@ -84,6 +93,13 @@ public final class SpiritNet extends AbstractBlock {
         if (config.symmetry()) {
             conv("symmetry", 2 * c3, c3, 3, 1);
             linear("symmetryGate", config.textDim(), c3, 2);
+        }
+        if (config.support()) {
+            conv("support", c3, c3, 3, 1);
+            Block maskEmbedding = addChildBlock("supportMask", Conv2d.builder().setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1)).setFilters(c3).build());
+            blocks.put("supportMask", maskEmbedding);
+            initShapes.put("supportMask", new Shape(1, config.classes(), 8, 8));
         }
         norm("selfNorm", c3);
         self = addChildBlock("self", new Attention(Attention.Kind.SELF, c3, c3, ATTENTION_DIM));
@@ -185,10 +201,32 @@ public final class SpiritNet extends AbstractBlock {
     }
 
     /**
+     * Support tokens {@code (S, N, C)} for support paintings {@code (S,3,H,W)} with their masks as class
+     * fractions at the bottleneck grid {@code (S,K,H/8,W/8)}: N bottleneck positions per painting.
+     */
+    public NDArray supportTokens(ParameterStore ps, NDArray images, NDArray masks, boolean training) {
+        if (!config.support()) {
+            throw new IllegalStateException("model " + config.name() + " has no support-query attention");
+        }
+        NDList features = encode(ps, images, training);
+        NDArray embedded = unit(ps, "support", features.get(3), apply(ps, "supportMask", masks, training), training);
+        return toTokens(apply(ps, "selfNorm", embedded, training));
+    }
+
+    /**
      * One denoiser evaluation: x̂0 logits at the input resolution for noisy masks {@code xt} at timesteps
      * {@code t} (as t/T), given the encoded image and caption of each batch row.
      */
     public NDArray denoise(ParameterStore ps, NDList image, Text text, NDArray xt, NDArray t, AttentionHooks hooks, boolean training) {
+        return denoise(ps, image, text, xt, t, null, hooks, training);
+    }
+
+    /**
+     * As {@link #denoise(ParameterStore, NDList, Text, NDArray, NDArray, AttentionHooks, boolean)}, with
+     * support tokens {@code (B, M, C)} appended to the self-attention's keys and values (null for none).
+     */
+    public NDArray denoise(ParameterStore ps, NDList image, Text text, NDArray xt, NDArray t, NDArray support, AttentionHooks hooks,
+            boolean training) {
         NDArray s0 = image.get(0);
         NDArray d1 = unit(ps, "mask1b", unit(ps, "mask1a", xt, image.get(1), training), null, training);
         NDArray d2 = unit(ps, "mask2b", unit(ps, "mask2a", d1, image.get(2), training), null, training);
@@ -204,7 +242,8 @@ public final class SpiritNet extends AbstractBlock {
             h = h.add(gate.mul(apply(ps, "symmetryNorm", mirrored, training)));
         }
         NDArray s = toTokens(apply(ps, "selfNorm", h, training));
-        h = h.add(toMap(self.attend(ps, s, s, null, hooks, training), shape));
+        NDArray keys = support == null ? s : NDArrays.concat(new NDList(s, support), 1);
+        h = h.add(toMap(self.attend(ps, s, keys, null, hooks, training), shape));
         h = h.add(unit(ps, "mid", h, null, training));
 
         h = unit(ps, "up2a", NDArrays.concat(new NDList(up(h), d2), 1), null, training);
@@ -219,7 +258,8 @@ public final class SpiritNet extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList image = encode(ps, inputs.get(0), training);
         Text text = text(ps, inputs.get(3), training);
-        return new NDList(denoise(ps, image, text, inputs.get(1), inputs.get(2), null, training));
+        NDArray support = inputs.size() > 5 ? supportTokens(ps, inputs.get(4), inputs.get(5), training) : null;
+        return new NDList(denoise(ps, image, text, inputs.get(1), inputs.get(2), support, null, training));
     }
 
     @Override

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segline.caption.CaptionEnricher;
 import io.segline.dataset.DatasetFolder;
 import io.segline.quality.GroundTruth;
-import io.segline.quality.SegmentationMetrics;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
 import io.segline.records.InlineImage;
@@ -29,31 +28,62 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 
 /**
- * Trains a {@link SpiritNet} on a labelled dataset folder.
+ * Trains a {@link SpiritNet} on labelled dataset folders, from scratch or from a shipped model.
  *
- * <p>Each step draws {@code batch/2} paintings, augments them ({@link Augment}) and pairs each with its
- * horizontal mirror; every pair shares a timestep and mirrored noise. The clean mask x0 is the one-hot
- * label map averaged to the diffusion grid and scaled to [−1, 1]; x_t = √ᾱ·x0 + √(1−ᾱ)·ε. The network
- * predicts x̂0 logits at the input resolution. Loss (SPIRIT §3.4, with x̂0 instead of ε prediction):
- * cross-entropy + 0.5·soft Dice against the labels (the denoising term), plus λ·L_sym with
- * L_sym = ‖m − T_s(m')‖₁ between the prediction m for a painting and the mirrored prediction m' for its
- * mirror (equivariance: it holds for off-centre compositions, which a flip of m itself would punish).
- * Adam with warm-up and cosine decay. Every step's draws come from a generator seeded by (seed, step),
- * so a run is deterministic on CPU and a resumed run draws the same batches.
+ * <p>Each step draws {@code batch/2} paintings, augments them ({@link Augment}: colour, texture and
+ * geometry, labels moved with the pixels) and pairs each with its horizontal mirror; every pair shares
+ * a timestep and mirrored noise. The clean mask x0 is the one-hot label map averaged to the diffusion
+ * grid and scaled to [−1, 1]; x_t = √ᾱ·x0 + √(1−ᾱ)·ε. The network predicts x̂0 logits at the input
+ * resolution. Loss (SPIRIT §3.4, with x̂0 instead of ε prediction): cross-entropy + 0.5·soft Dice against
+ * the labels, plus λ·L_sym with L_sym = ‖m − T_s(m')‖₁ between the prediction m for a painting and the
+ * mirrored prediction m' for its mirror.
+ *
+ * <p>Captions are dropped (replaced by the empty caption) for a share of the pairs, so a capture without
+ * a caption costs nothing. On models with support–query attention a share of the batches gives every
+ * row one support painting from the same collection (the dataset's {@code collection} field), so the
+ * network learns to read labels off annotated paintings of the collection.
+ *
+ * <p>Adam with warm-up and cosine decay and gradient clipping. A step whose loss or gradient is not
+ * finite is skipped and the learning rate halved; after {@value #MAX_BAD_STEPS} such steps the run stops
+ * with {@link DivergedException}. A checkpoint is written only when every weight is finite, so the last
+ * good one is never overwritten by a diverged model. With a time budget the schedule is fitted to the
+ * steps that fit in it, measured over the first steps.
+ *
+ * <p>Every step's draws come from a generator seeded by (seed, step), so a run is deterministic on CPU
+ * and a resumed run draws the same batches.
  */
 public final class Training {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String CHECKPOINT = "checkpoint";
+    static final int MAX_BAD_STEPS = 5;
+    private static final float CLIP_NORM = 1f;
+    private static final int TIMING_STEPS = 10;
 
-    /** What to train and how. */
-    public record Options(Path data, Path out, DiffusionConfig shape, int steps, int batch, long seed, float learningRate,
-            float symmetryWeight, boolean captions, boolean resume, Device device, Duration checkpointEvery) {
+    /**
+     * What to train and how.
+     *
+     * @param data            labelled dataset folders, sampled together
+     * @param init            a model to start from (its weights and shape): a packaged model's name or a model
+     *                        folder; null to start from scratch
+     * @param captionDropout  share of pairs trained on the empty caption
+     * @param supportRate     share of batches trained with one support painting per row (models with support attention)
+     * @param augment         whether to augment (colour, texture, geometry)
+     * @param budget          wall-time budget of the run, or null for none
+     */
+    public record Options(List<Path> data, Path out, DiffusionConfig shape, int steps, int batch, long seed, float learningRate,
+            float symmetryWeight, boolean captions, boolean resume, Device device, Duration checkpointEvery, String init,
+            float captionDropout, float supportRate, boolean augment, Duration budget) {
         public Options {
             if (batch < 2 || batch % 2 != 0) {
                 throw new IllegalArgumentException("--batch must be even and at least 2 (paintings are paired with their mirrors)");
@@ -61,6 +91,35 @@ public final class Training {
             if (steps < 1) {
                 throw new IllegalArgumentException("--steps must be at least 1");
             }
+            if (captionDropout < 0 || captionDropout > 1 || supportRate < 0 || supportRate > 1) {
+                throw new IllegalArgumentException("caption dropout and support rate are shares between 0 and 1");
+            }
+            data = List.copyOf(data);
+            if (data.isEmpty()) {
+                throw new IllegalArgumentException("--data names no dataset folder");
+            }
+        }
+
+        /** One folder, no init, defaults for the rest (captions on, 20% dropout, support in half the batches, augmented). */
+        public Options(Path data, Path out, DiffusionConfig shape, int steps, int batch, long seed, float learningRate, float symmetryWeight,
+                boolean captions, boolean resume, Device device, Duration checkpointEvery) {
+            this(List.of(data), out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
+                    null, 0.2f, 0.5f, true, null);
+        }
+
+        public Options withInit(String model) {
+            return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
+                    model, captionDropout, supportRate, augment, budget);
+        }
+
+        public Options withRegime(float dropout, float support, boolean augmented) {
+            return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
+                    init, dropout, support, augmented, budget);
+        }
+
+        public Options withBudget(Duration wallTime) {
+            return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
+                    init, captionDropout, supportRate, augment, wallTime);
         }
     }
 
@@ -71,49 +130,93 @@ public final class Training {
         void step(int step, float loss, float learningRate);
 
         void checkpoint(int step, Path where);
+
+        /** A step was skipped because its loss or gradient was not finite. */
+        default void skipped(int step, String why, float newLearningRate) {
+        }
+
+        /** The schedule was fitted to the time budget: the run now ends at {@code steps}. */
+        default void refitted(int steps) {
+        }
     }
 
     /** How a run ended. */
-    public record Outcome(int steps, Duration wallTime, float lastLoss, long parameters, int trainingImages) {
+    public record Outcome(int steps, Duration wallTime, float lastLoss, long parameters, int trainingImages, int skippedSteps) {
     }
 
-    record Sample(String id, float[] rgb, byte[] labels, int[] tokens) {
+    /** The run diverged: the last good checkpoint (if any) is left as it was. */
+    public static final class DivergedException extends RuntimeException {
+        DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    /** A painting at the model's input size: pixels as bytes (planar RGB), labels, caption tokens, collection. */
+    record Sample(String id, byte[] rgb, byte[] labels, int[] tokens, int collection) {
+        float[] pixels() {
+            float[] out = new float[rgb.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (rgb[i] & 0xff) / 255f;
+            }
+            return out;
+        }
+    }
+
+    /** The paintings of a run and which of them share a collection. */
+    record Data(List<Sample> samples, List<int[]> collections) {
     }
 
     private final Options options;
     private final CaptionEnricher enricher;
+    private DiffusionConfig shape;
 
     public Training(Options options, CaptionEnricher enricher) {
         this.options = options;
         this.enricher = enricher;
+        this.shape = options.shape();
     }
 
-    /** Reads the labelled images of a dataset folder at the model's input size; unlabelled ones are skipped. */
-    static List<Sample> load(Path dir, DiffusionConfig shape, CaptionEnricher enricher) {
+    /** Reads the labelled images of the dataset folders at the model's input size; unlabelled ones are skipped. */
+    static Data load(List<Path> dirs, DiffusionConfig shape, CaptionEnricher enricher) {
         List<Sample> samples = new ArrayList<>();
-        for (DatasetFolder.Entry entry : DatasetFolder.read(dir)) {
-            if (entry.mask().isEmpty()) {
-                continue;
-            }
-            try {
-                BufferedImage image = ImageIO.read(entry.image().toFile());
-                int[] size = new int[2];
-                byte[] labels = GroundTruth.decode(Files.readAllBytes(entry.mask().get()), size);
-                if (image == null || size[0] != image.getWidth() || size[1] != image.getHeight()) {
-                    throw new IllegalArgumentException("image and mask of " + entry.id() + " are unreadable or differ in size");
+        Map<String, Integer> collectionIds = new HashMap<>();
+        List<List<Integer>> members = new ArrayList<>();
+        for (Path dir : dirs) {
+            DatasetFolder.requireClasses(dir, shape.classNames());
+            for (DatasetFolder.Entry entry : DatasetFolder.read(dir)) {
+                if (entry.mask().isEmpty()) {
+                    continue;
                 }
-                samples.add(new Sample(entry.id(), ModelInput.pixels(image, shape.inputWidth(), shape.inputHeight()),
-                        ModelInput.labels(labels, size[0], size[1], shape.inputWidth(), shape.inputHeight(), shape.classes()),
-                        CaptionTokens.encode(enrich(enricher, entry.id(), entry.caption()).getFinalText(), shape.vocabulary(),
-                                shape.maxTokens())));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+                try {
+                    BufferedImage image = ImageIO.read(entry.image().toFile());
+                    int[] size = new int[2];
+                    byte[] labels = GroundTruth.decode(Files.readAllBytes(entry.mask().get()), size);
+                    if (image == null || size[0] != image.getWidth() || size[1] != image.getHeight()) {
+                        throw new IllegalArgumentException("image and mask of " + entry.id() + " are unreadable or differ in size");
+                    }
+                    float[] pixels = ModelInput.pixels(image, shape.inputWidth(), shape.inputHeight());
+                    byte[] rgb = new byte[pixels.length];
+                    for (int i = 0; i < rgb.length; i++) {
+                        rgb[i] = (byte) Math.round(Math.min(1f, Math.max(0f, pixels[i])) * 255f);
+                    }
+                    String collection = dir.toAbsolutePath() + "#" + entry.collection().orElse("");
+                    int c = collectionIds.computeIfAbsent(collection, k -> {
+                        members.add(new ArrayList<>());
+                        return members.size() - 1;
+                    });
+                    members.get(c).add(samples.size());
+                    samples.add(new Sample(entry.id(), rgb,
+                            ModelInput.labels(labels, size[0], size[1], shape.inputWidth(), shape.inputHeight(), shape.classes()),
+                            CaptionTokens.encode(enrich(enricher, entry.id(), entry.caption()), shape), c));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+                }
             }
         }
         if (samples.isEmpty()) {
-            throw new IllegalArgumentException(dir + " has no labelled images (masks/<id>.png)");
+            throw new IllegalArgumentException(dirs + " has no labelled images (masks/<id>.png)");
         }
-        return samples;
+        return new Data(samples, members.stream().map(m -> m.stream().mapToInt(Integer::intValue).toArray()).toList());
     }
 
     static EnrichedCaption enrich(CaptionEnricher enricher, String id, String caption) {
@@ -125,68 +228,194 @@ public final class Training {
     /** Runs the training; returns after the last step with the model saved in {@code out}. */
     public Outcome run(Listener listener) {
         Instant began = Instant.now();
-        DiffusionConfig shape = options.shape();
-        List<Sample> samples = load(options.data(), shape, enricher);
         Path checkpoint = options.out().resolve(CHECKPOINT);
         int first = 0;
         DiffusionModel model;
         if (options.resume() && Files.isRegularFile(checkpoint.resolve("progress.json"))) {
             model = DiffusionModel.load(checkpoint, options.device());
-            // Loaded weights are plain arrays; training needs them to collect gradients again.
-            model.net().getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
             first = readProgress(checkpoint);
+        } else if (options.init() != null) {
+            model = Models.own(options.init(), options.device());
         } else {
             model = DiffusionModel.create(shape, options.device(), options.seed());
         }
+        if (options.init() != null || options.resume()) {
+            DiffusionConfig loaded = model.config();
+            if (!loaded.classNames().equals(shape.classNames())) {
+                model.close();
+                throw new IllegalArgumentException("The model to start from segments " + loaded.classNames() + " but the training data has "
+                        + shape.classNames() + "; train a new model for these classes instead of --init");
+            }
+            shape = loaded.renamed(shape.name(), shape.version());
+            // Loaded weights are plain arrays; training needs them to collect gradients again.
+            model.net().getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+        }
+        Data data = load(options.data(), shape, enricher);
         int start = first;
-        Tracker schedule = update -> learningRate(start + update);
+        int[] total = {options.steps()};
+        float[] rateFactor = {1f};
+        Tracker schedule = update -> learningRate(start + update, total[0]) * rateFactor[0];
         float lastLoss = Float.NaN;
+        int skipped = 0;
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "training-batches");
+            t.setDaemon(true);
+            return t;
+        });
         try (model;
                 Trainer trainer = model.model().newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(1e-5f).build())
                         .optDevices(new Device[] {options.device()}))) {
-            listener.started(first, options.steps(), model.parameterCount(), samples.size());
+            listener.started(first, total[0], model.parameterCount(), data.samples().size());
             Instant lastCheckpoint = Instant.now();
+            Instant timing = null;
             NoiseSchedule noise = new NoiseSchedule(shape.timesteps());
-            for (int step = first; step < options.steps(); step++) {
+            Future<BatchData> next = prefetch.submit(() -> batchData(data, start, noise));
+            for (int step = first; step < total[0]; step++) {
+                BatchData prepared = next.get();
+                int following = step + 1;
+                next = prefetch.submit(() -> batchData(data, following, noise));
+                String bad = null;
                 try (NDManager scope = model.manager().newSubManager()) {
-                    Batch batch = batch(samples, step, noise, scope);
+                    Batch batch = prepared.toArrays(scope);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new NDList(batch.images, batch.xt, batch.t, batch.tokens)).singletonOrThrow();
+                        NDList inputs = batch.support == null ? new NDList(batch.images, batch.xt, batch.t, batch.tokens)
+                                : new NDList(batch.images, batch.xt, batch.t, batch.tokens, batch.support, batch.supportMask);
+                        NDArray logits = trainer.forward(inputs).singletonOrThrow();
                         NDArray loss = loss(logits, batch.onehot, batch.valid);
-                        collector.backward(loss);
                         lastLoss = loss.getFloat();
+                        if (!Float.isFinite(lastLoss)) {
+                            bad = "the loss is " + lastLoss;
+                        } else {
+                            collector.backward(loss);
+                        }
                     }
-                    trainer.step();
+                    if (bad == null) {
+                        bad = clipGradients(model);
+                    }
+                    if (bad == null) {
+                        trainer.step();
+                    } else {
+                        zeroGradients(model);
+                    }
                 }
-                listener.step(step + 1, lastLoss, learningRate(step));
+                if (bad != null) {
+                    skipped++;
+                    rateFactor[0] /= 2;
+                    if (skipped >= MAX_BAD_STEPS) {
+                        throw new DivergedException("Training diverged: at step " + (step + 1) + " " + bad + ", the " + skipped
+                                + "th non-finite step of this run (each one halved the learning rate, now " + schedule.getNewValue(step - start)
+                                + "). Stopped; " + (Files.isRegularFile(checkpoint.resolve("progress.json"))
+                                ? "the last good checkpoint in " + checkpoint + " is kept" : "no checkpoint was written")
+                                + ". Lower --lr or resume from the checkpoint.");
+                    }
+                    listener.skipped(step + 1, bad, schedule.getNewValue(step - start));
+                    continue;
+                }
+                listener.step(step + 1, lastLoss, schedule.getNewValue(step - start));
+                if (step - start == 1) {
+                    timing = Instant.now();
+                }
+                if (options.budget() != null && step - start == TIMING_STEPS + 1 && timing != null) {
+                    double perStep = Duration.between(timing, Instant.now()).toNanos() / 1e9 / TIMING_STEPS;
+                    double left = options.budget().minus(Duration.between(began, Instant.now())).toNanos() / 1e9;
+                    int fitted = Math.max(step + 2, Math.min(total[0], step + 1 + (int) (left * 0.97 / perStep)));
+                    if (fitted < total[0]) {
+                        total[0] = fitted;
+                        listener.refitted(fitted);
+                    }
+                }
                 boolean due = Duration.between(lastCheckpoint, Instant.now()).compareTo(options.checkpointEvery()) >= 0;
-                if (due && step + 1 < options.steps()) {
-                    saveCheckpoint(model, checkpoint, step + 1);
+                if (due && step + 1 < total[0]) {
+                    saveCheckpoint(model, checkpoint, step + 1, total[0]);
                     listener.checkpoint(step + 1, checkpoint);
                     lastCheckpoint = Instant.now();
                 }
             }
+            requireFinite(model, "the final model");
             model.save(options.out());
-            saveCheckpoint(model, checkpoint, options.steps());
-            return new Outcome(options.steps() - first, Duration.between(began, Instant.now()), lastLoss, model.parameterCount(), samples.size());
+            saveCheckpoint(model, checkpoint, total[0], total[0]);
+            return new Outcome(total[0] - first, Duration.between(began, Instant.now()), lastLoss, model.parameterCount(),
+                    data.samples().size(), skipped);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Training was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            prefetch.shutdownNow();
         }
     }
 
-    private float learningRate(int step) {
-        int warmUp = Math.min(200, options.steps() / 10);
+    /** Scales the gradients to a global norm of at most {@link #CLIP_NORM}; returns why they are unusable, or null. */
+    private static String clipGradients(DiffusionModel model) {
+        double sum = 0;
+        List<NDArray> gradients = new ArrayList<>();
+        for (Parameter p : model.net().getParameters().values()) {
+            NDArray g = p.getArray().getGradient();
+            gradients.add(g);
+            sum += g.square().sum().getFloat();
+        }
+        if (!Double.isFinite(sum)) {
+            return "the gradient norm is not finite";
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > CLIP_NORM) {
+            float scale = (float) (CLIP_NORM / norm);
+            for (NDArray g : gradients) {
+                g.muli(scale);
+            }
+        }
+        return null;
+    }
+
+    private static void zeroGradients(DiffusionModel model) {
+        for (Parameter p : model.net().getParameters().values()) {
+            NDArray g = p.getArray().getGradient();
+            g.subi(g);
+        }
+    }
+
+    private static void requireFinite(DiffusionModel model, String what) {
+        for (var e : model.net().getParameters()) {
+            NDArray a = e.getValue().getArray();
+            if (!Float.isFinite(a.abs().sum().getFloat())) {
+                throw new DivergedException("Training diverged: " + what + " has non-finite weights in " + e.getKey()
+                        + "; nothing was saved over the last good checkpoint");
+            }
+        }
+    }
+
+    private float learningRate(int step, int steps) {
+        int warmUp = Math.min(200, steps / 10);
         if (step < warmUp) {
             return options.learningRate() * (step + 1) / warmUp;
         }
-        double progress = (double) (step - warmUp) / Math.max(1, options.steps() - warmUp);
+        double progress = (double) (step - warmUp) / Math.max(1, steps - warmUp);
         return (float) (options.learningRate() * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
     }
 
-    private record Batch(NDArray images, NDArray xt, NDArray t, NDArray tokens, NDArray onehot, NDArray valid) {
+    private record Batch(NDArray images, NDArray xt, NDArray t, NDArray tokens, NDArray onehot, NDArray valid, NDArray support,
+            NDArray supportMask) {
     }
 
-    private Batch batch(List<Sample> samples, int step, NoiseSchedule noise, NDManager m) {
-        DiffusionConfig s = options.shape();
+    /** A batch as plain arrays, built off the training thread. */
+    private record BatchData(int b, float[] images, float[] xt, float[] t, int[] tokens, float[] onehot, float[] valid, float[] support,
+            float[] supportMask, DiffusionConfig s) {
+        Batch toArrays(NDManager m) {
+            int h = s.inputHeight();
+            int w = s.inputWidth();
+            int k = s.classes();
+            return new Batch(m.create(images, new Shape(b, 3, h, w)), m.create(xt, new Shape(b, k, s.maskHeight(), s.maskWidth())),
+                    m.create(t), m.create(tokens, new Shape(b, s.maxTokens())), m.create(onehot, new Shape(b, k, h, w)),
+                    m.create(valid, new Shape(b, 1, h, w)), support == null ? null : m.create(support, new Shape(b, 3, h, w)),
+                    support == null ? null : m.create(supportMask, new Shape(b, k, h / 8, w / 8)));
+        }
+    }
+
+    private BatchData batchData(Data data, int step, NoiseSchedule noise) {
+        DiffusionConfig s = shape;
+        List<Sample> samples = data.samples();
         Random random = new Random(options.seed() * 1_000_003L + step);
         int b = options.batch();
         int half = b / 2;
@@ -195,16 +424,39 @@ public final class Training {
         int k = s.classes();
         int mw = s.maskWidth();
         int mh = s.maskHeight();
+        boolean withSupport = s.support() && random.nextFloat() < options.supportRate();
         float[] images = new float[b * 3 * w * h];
         float[] onehot = new float[b * k * w * h];
         float[] valid = new float[b * w * h];
         float[] xt = new float[b * k * mw * mh];
         float[] t = new float[b];
         int[] tokens = new int[b * s.maxTokens()];
+        float[] support = withSupport ? new float[b * 3 * w * h] : null;
+        float[] supportMask = withSupport ? new float[b * k * (w / 8) * (h / 8)] : null;
         for (int pair = 0; pair < half; pair++) {
-            Sample sample = samples.get(random.nextInt(samples.size()));
-            float[] rgb = sample.rgb().clone();
-            Augment.apply(rgb, w, h, random);
+            int index = random.nextInt(samples.size());
+            Sample sample = samples.get(index);
+            float[] rgb = sample.pixels();
+            byte[] labels = sample.labels().clone();
+            if (options.augment()) {
+                Augment.apply(rgb, labels, w, h, random);
+            }
+            float[] supportRgb = null;
+            byte[] supportLabels = null;
+            if (withSupport) {
+                int[] members = data.collections().get(sample.collection());
+                int other = members.length > 1 ? members[random.nextInt(members.length)] : index;
+                if (other == index && members.length > 1) {
+                    other = members[(java.util.Arrays.binarySearch(members, index) + 1) % members.length];
+                }
+                Sample supportSample = samples.get(other);
+                supportRgb = supportSample.pixels();
+                supportLabels = supportSample.labels().clone();
+                if (options.augment()) {
+                    Augment.geometry(supportRgb, supportLabels, w, h, random);
+                }
+            }
+            boolean dropCaption = !options.captions() || random.nextFloat() < options.captionDropout();
             int timestep = random.nextInt(s.timesteps());
             double a = noise.alphaBar(timestep);
             float[] eps = new float[k * mw * mh];
@@ -214,10 +466,10 @@ public final class Training {
             for (int mirror = 0; mirror < 2; mirror++) {
                 int row = pair + mirror * half;
                 t[row] = (float) timestep / s.timesteps();
-                if (options.captions()) {
-                    System.arraycopy(sample.tokens(), 0, tokens, row * s.maxTokens(), s.maxTokens());
-                } else {
+                if (dropCaption) {
                     tokens[row * s.maxTokens()] = CaptionTokens.START;
+                } else {
+                    System.arraycopy(sample.tokens(), 0, tokens, row * s.maxTokens(), s.maxTokens());
                 }
                 float[] x0 = new float[k * mw * mh];
                 for (int y = 0; y < h; y++) {
@@ -226,11 +478,20 @@ public final class Training {
                         for (int c = 0; c < 3; c++) {
                             images[((row * 3 + c) * h + y) * w + x] = rgb[(c * h + y) * w + sx];
                         }
-                        int label = sample.labels()[y * w + sx] & 0xff;
+                        int label = labels[y * w + sx] & 0xff;
                         if (label < k) {
                             onehot[((row * k + label) * h + y) * w + x] = 1f;
                             valid[(row * h + y) * w + x] = 1f;
                             x0[(label * mh + y / 2) * mw + x / 2] += 0.25f;
+                        }
+                        if (supportRgb != null) {
+                            for (int c = 0; c < 3; c++) {
+                                support[((row * 3 + c) * h + y) * w + x] = supportRgb[(c * h + y) * w + sx];
+                            }
+                            int sl = supportLabels[y * w + sx] & 0xff;
+                            if (sl < k) {
+                                supportMask[((row * k + sl) * (h / 8) + y / 8) * (w / 8) + x / 8] += 1f / 64;
+                            }
                         }
                     }
                 }
@@ -245,8 +506,7 @@ public final class Training {
                 }
             }
         }
-        return new Batch(m.create(images, new Shape(b, 3, h, w)), m.create(xt, new Shape(b, k, mh, mw)), m.create(t),
-                m.create(tokens, new Shape(b, s.maxTokens())), m.create(onehot, new Shape(b, k, h, w)), m.create(valid, new Shape(b, 1, h, w)));
+        return new BatchData(b, images, xt, t, tokens, onehot, valid, support, supportMask, s);
     }
 
     private NDArray loss(NDArray logits, NDArray onehot, NDArray valid) {
@@ -267,11 +527,12 @@ public final class Training {
         return loss;
     }
 
-    private void saveCheckpoint(DiffusionModel model, Path dir, int step) {
+    private void saveCheckpoint(DiffusionModel model, Path dir, int step, int steps) {
+        requireFinite(model, "the checkpoint at step " + step);
         model.save(dir);
         try {
             Files.writeString(dir.resolve("progress.json"), JSON.writeValueAsString(Map.of("step", step, "seed", options.seed(),
-                    "steps", options.steps(), "batch", options.batch())));
+                    "steps", steps, "batch", options.batch())));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the checkpoint in " + dir, e);
         }
