@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Runs the line's stages (the same code as the stream, no broker) on every image of a dataset folder"
                 + " and scores the predictions against its masks with SPIRIT's metrics: mIoU, Dice, mAcc, PixAcc,"
-                + " macro-AUC, per class and per style (the 'style' field of captions.jsonl).",
+                + " macro-AUC, mean boundary F (Csurka et al. 2013, tolerance 0.75% of the image diagonal), per class, per"
+                + " painter and per style (the 'painter' and 'style' fields of captions.jsonl), and the correlation of each"
+                + " image's confidence with its mIoU.",
                 "Writes report.md, metrics.json, confusion.png and overlays of the worst and best images to --report."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -99,12 +101,26 @@ public final class EvaluateCommand implements Callable<Integer> {
         SegmentationMetrics.Result overall = outcome.overall().result(Measurer.CLASS_NAMES);
         rows.put("all", overall);
         counts.put("all", outcome.scores().size());
-        outcome.byStyle().forEach((style, metrics) -> {
-            rows.put(style, metrics.result(Measurer.CLASS_NAMES));
-            counts.put(style, (int) outcome.scores().stream().filter(s -> s.style().equals(style)).count());
-        });
-        String title = "Evaluation of " + dataset.getFileName() + ": segmenter " + outcome.segmenter() + ", caption enrichment "
-                + outcome.enrichment() + ", refiner " + outcome.refiner();
+        boolean severalPainters = outcome.byPainter().size() > 1;
+        if (severalPainters) {
+            outcome.byPainter().forEach((painter, metrics) -> {
+                rows.put("painter " + painter, metrics.result(Measurer.CLASS_NAMES));
+                counts.put("painter " + painter, (int) outcome.scores().stream().filter(s -> s.painter().equals(painter)).count());
+            });
+            outcome.byPainterStyle().forEach((key, metrics) -> {
+                rows.put(key, metrics.result(Measurer.CLASS_NAMES));
+                counts.put(key, (int) outcome.scores().stream().filter(s -> (s.painter() + "/" + s.style()).equals(key)).count());
+            });
+        } else {
+            outcome.byStyle().forEach((style, metrics) -> {
+                rows.put(style, metrics.result(Measurer.CLASS_NAMES));
+                counts.put(style, (int) outcome.scores().stream().filter(s -> s.style().equals(style)).count());
+            });
+        }
+        String painters = String.join(", ", outcome.byPainter().keySet());
+        String title = "Evaluation of " + dataset.getFileName() + " (painter " + painters + "): segmenter " + outcome.segmenter()
+                + ", caption enrichment " + outcome.enrichment() + ", refiner " + outcome.refiner();
+        double correlation = outcome.confidenceCorrelation();
         EvaluationReport.write(report, title, rows, counts, overall, Measurer.CLASS_NAMES, outcome.scores(), outcome.failures());
 
         PrintWriter out = spec.commandLine().getOut();
@@ -114,11 +130,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.println();
         out.print(EvaluationReport.classTable(overall));
         out.println();
+        out.printf("Correlation of per-image confidence with per-image mIoU: %s%n",
+                Double.isNaN(correlation) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", correlation));
         out.printf("%d image(s) scored, %d without a mask, %d could not be evaluated. Report: %s%n", outcome.scores().size(),
                 outcome.unlabelled(), outcome.failures().size(), report.resolve("report.md"));
         outcome.failures().forEach((id, why) -> out.println("  " + id + ": " + why));
         if (json) {
-            out.println(EvaluationReport.json(overall, outcome.scores().size()));
+            var line = EvaluationReport.json(overall, outcome.scores().size());
+            if (!Double.isNaN(correlation)) {
+                line.put("confidenceCorrelation", correlation);
+            }
+            var perPainter = line.putObject("perPainter");
+            outcome.byPainter().forEach((painter, metrics) -> perPainter.set(painter, EvaluationReport.json(metrics.result(Measurer.CLASS_NAMES),
+                    (int) outcome.scores().stream().filter(s -> s.painter().equals(painter)).count())));
+            out.println(line);
         }
         out.flush();
         return outcome.scores().isEmpty() ? 1 : 0;

@@ -38,6 +38,10 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String TOPIC_MASKS = "segline.topic.masks";
         public static final String TOPIC_QUALITY = "segline.topic.quality";
         public static final String TOPIC_DLQ = "segline.topic.dlq";
+        /** Largest original value a dead letter carries whole; above it a prefix, the length and the SHA-256. */
+        public static final String DLQ_MAX_ORIGINAL_BYTES = "segline.dlq.max.original.bytes";
+        /** Folder where the whole originals of cut dead letters are written (claim check); empty: keep only the hash. */
+        public static final String DLQ_CLAIM_CHECK_DIR = "segline.dlq.claim.check.dir";
         public static final String TOPIC_LINE_HEALTH = "segline.topic.line.health";
         public static final String TOPIC_ALERTS = "segline.topic.alerts";
         public static final String TOPIC_REVIEW = "segline.topic.review";
@@ -79,6 +83,8 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String DIFFUSION_STEPS = "segline.diffusion.steps";
         /** Sampling chains per image (their spread lowers the confidence); 0 keeps the model's own setting. */
         public static final String DIFFUSION_SAMPLES = "segline.diffusion.samples";
+        /** A dataset folder of K annotated paintings of the collection for the model's support-query attention; empty: none. */
+        public static final String SUPPORT = "segline.support";
         public static final String REFINER = "segline.refiner";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
@@ -112,6 +118,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.TOPIC_MASKS, "masks.v1");
         d.put(Keys.TOPIC_QUALITY, "quality.v1");
         d.put(Keys.TOPIC_DLQ, "dlq.v1");
+        d.put(Keys.DLQ_MAX_ORIGINAL_BYTES, "1048576");
         d.put(Keys.TOPIC_LINE_HEALTH, "line-health.v1");
         d.put(Keys.TOPIC_ALERTS, "alerts.v1");
         d.put(Keys.TOPIC_REVIEW, "review.v1");

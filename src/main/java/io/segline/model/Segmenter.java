@@ -45,16 +45,27 @@ public interface Segmenter extends AutoCloseable {
      * @param steps         DDIM steps, 0 for the model's own setting
      * @param samples       samples per image, 0 for the model's own setting
      * @param symmetryOff   bypass the model's trained symmetry block (ablation)
+     * @param support       a dataset folder of annotated paintings of the collection for the model's
+     *                      support-query attention (in-context adaptation), or null for none
      */
-    record Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples, boolean symmetryOff) {
+    record Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples, boolean symmetryOff,
+            String support) {
+        public Spec {
+            support = support == null || support.isBlank() ? null : support;
+        }
+
         public Spec(String mode, String model, String device, boolean blankCaptions) {
-            this(mode, model, device, blankCaptions, 0, 0, false);
+            this(mode, model, device, blankCaptions, 0, 0, false, null);
+        }
+
+        public Spec(String mode, String model, String device, boolean blankCaptions, int steps, int samples, boolean symmetryOff) {
+            this(mode, model, device, blankCaptions, steps, samples, symmetryOff, null);
         }
     }
 
     /** The segmenter a mode name selects, with the default model. */
     static Segmenter forMode(String mode) {
-        return create(new Spec(mode, "spirit-s", "auto", false));
+        return create(new Spec(mode, io.segline.model.diffusion.Models.DEFAULT, "auto", false));
     }
 
     /** The segmenter a spec selects; fails with the available choices for an unknown mode or model. */
@@ -70,7 +81,12 @@ public interface Segmenter extends AutoCloseable {
     static void check(Spec spec) {
         switch (spec.mode()) {
             case "baseline" -> { }
-            case "diffusion" -> io.segline.model.diffusion.Models.check(spec.model());
+            case "diffusion" -> {
+                io.segline.model.diffusion.Models.check(spec.model());
+                if (spec.support() != null) {
+                    io.segline.model.diffusion.SupportSet.check(java.nio.file.Path.of(spec.support()));
+                }
+            }
             default -> throw new IllegalArgumentException("Unknown segmenter '" + spec.mode() + "'; available: diffusion, baseline");
         }
     }

@@ -25,7 +25,10 @@ public final class EvaluationReport {
     private EvaluationReport() {
     }
 
-    /** The JSON summary: {@code mIoU, dice, mAcc, pixAcc, macroAUC, perClassIoU, images}; undefined values are null. */
+    /**
+     * The JSON summary: {@code mIoU, dice, mAcc, pixAcc, macroAUC, boundaryF, perClassIoU, perClassBoundaryF, images};
+     * undefined values are null.
+     */
     public static ObjectNode json(SegmentationMetrics.Result r, int images) {
         ObjectNode node = JSON.createObjectNode();
         put(node, "mIoU", r.mIoU());
@@ -33,8 +36,11 @@ public final class EvaluationReport {
         put(node, "mAcc", r.mAcc());
         put(node, "pixAcc", r.pixAcc());
         put(node, "macroAUC", r.macroAUC());
+        put(node, "boundaryF", r.boundaryF());
         ObjectNode perClass = node.putObject("perClassIoU");
         r.perClassIoU().forEach((name, v) -> put(perClass, name, v));
+        ObjectNode perClassBoundary = node.putObject("perClassBoundaryF");
+        r.perClassBoundaryF().forEach((name, v) -> put(perClassBoundary, name, v));
         node.put("images", images);
         return node;
     }
@@ -49,18 +55,20 @@ public final class EvaluationReport {
 
     /** A Markdown table of the overall and per-style means (percentages). */
     public static String summaryTable(Map<String, SegmentationMetrics.Result> rows, Map<String, Integer> counts) {
-        StringBuilder out = new StringBuilder("| set | images | mIoU | Dice | mAcc | PixAcc | macro-AUC |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        rows.forEach((name, r) -> out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", name,
-                counts.getOrDefault(name, 0), pct(r.mIoU()), pct(r.dice()), pct(r.mAcc()), pct(r.pixAcc()), auc(r.macroAUC()))));
+        StringBuilder out = new StringBuilder(
+                "| set | images | mIoU | Dice | mAcc | PixAcc | macro-AUC | boundary F |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        rows.forEach((name, r) -> out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", name,
+                counts.getOrDefault(name, 0), pct(r.mIoU()), pct(r.dice()), pct(r.mAcc()), pct(r.pixAcc()), auc(r.macroAUC()),
+                auc(r.boundaryF()))));
         return out.toString();
     }
 
     /** A Markdown table of per-class IoU, Dice, accuracy and AUC. */
     public static String classTable(SegmentationMetrics.Result r) {
-        StringBuilder out = new StringBuilder("| class | IoU | Dice | Acc | AUC |\n|---|---:|---:|---:|---:|\n");
-        r.perClassIoU().keySet().forEach(name -> out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", name,
+        StringBuilder out = new StringBuilder("| class | IoU | Dice | Acc | AUC | boundary F |\n|---|---:|---:|---:|---:|---:|\n");
+        r.perClassIoU().keySet().forEach(name -> out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", name,
                 pct(r.perClassIoU().get(name)), pct(r.perClassDice().get(name)), pct(r.perClassAcc().get(name)),
-                auc(r.perClassAUC().get(name)))));
+                auc(r.perClassAUC().get(name)), auc(r.perClassBoundaryF().getOrDefault(name, Double.NaN)))));
         return out.toString();
     }
 

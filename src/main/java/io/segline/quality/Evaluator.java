@@ -44,19 +44,63 @@ public final class Evaluator implements AutoCloseable {
         this.classes = classes;
     }
 
-    /** One image's score, for the report. */
-    public record ImageScore(String id, String style, double mIoU, Path image, byte[] predicted, int width, int height) {
+    /** One image's score, for the report: its mIoU and the segmenter's mean confidence (mean of the per-pixel maximum probability). */
+    public record ImageScore(String id, String style, double mIoU, Path image, byte[] predicted, int width, int height, String painter,
+            double confidence) {
     }
 
-    /** Everything an evaluation found. */
+    /**
+     * Everything an evaluation found: overall, by style, by painter (the {@code painter} field of
+     * captions.jsonl) and by painter and style together.
+     */
     public record Outcome(SegmentationMetrics overall, Map<String, SegmentationMetrics> byStyle, List<ImageScore> scores,
-            Map<String, String> failures, int unlabelled, String segmenter, String enrichment, String refiner) {
+            Map<String, String> failures, int unlabelled, String segmenter, String enrichment, String refiner,
+            Map<String, SegmentationMetrics> byPainter, Map<String, SegmentationMetrics> byPainterStyle) {
+
+        /**
+         * Pearson correlation of per-image confidence with per-image mIoU: an honest confidence drops where
+         * the masks are poor. NaN with fewer than three images or no spread.
+         */
+        public double confidenceCorrelation() {
+            return pearson(scores.stream().mapToDouble(ImageScore::confidence).toArray(), scores.stream().mapToDouble(ImageScore::mIoU).toArray());
+        }
+    }
+
+    static double pearson(double[] a, double[] b) {
+        int n = 0;
+        double sa = 0;
+        double sb = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (Double.isFinite(a[i]) && Double.isFinite(b[i])) {
+                sa += a[i];
+                sb += b[i];
+                n++;
+            }
+        }
+        if (n < 3) {
+            return Double.NaN;
+        }
+        double ma = sa / n;
+        double mb = sb / n;
+        double cov = 0;
+        double va = 0;
+        double vb = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (Double.isFinite(a[i]) && Double.isFinite(b[i])) {
+                cov += (a[i] - ma) * (b[i] - mb);
+                va += (a[i] - ma) * (a[i] - ma);
+                vb += (b[i] - mb) * (b[i] - mb);
+            }
+        }
+        return va == 0 || vb == 0 ? Double.NaN : cov / Math.sqrt(va * vb);
     }
 
     /** Evaluates every image; writes predicted label maps to {@code predictions} when it is not null. */
     public Outcome evaluate(List<DatasetFolder.Entry> entries, Path predictions, Runnable progress) {
         SegmentationMetrics overall = new SegmentationMetrics(classes);
         Map<String, SegmentationMetrics> byStyle = new LinkedHashMap<>();
+        Map<String, SegmentationMetrics> byPainter = new LinkedHashMap<>();
+        Map<String, SegmentationMetrics> byPainterStyle = new LinkedHashMap<>();
         List<ImageScore> scores = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         int unlabelled = 0;
@@ -89,9 +133,12 @@ public final class Evaluator implements AutoCloseable {
                     GroundTruth.Scored scored = GroundTruth.score(probabilities, truth, w, h, true);
                     overall.merge(scored.metrics());
                     String style = entry.style().orElse("unspecified");
+                    String painter = entry.painter().orElse("unspecified");
                     byStyle.computeIfAbsent(style, s -> new SegmentationMetrics(classes)).merge(scored.metrics());
+                    byPainter.computeIfAbsent(painter, s -> new SegmentationMetrics(classes)).merge(scored.metrics());
+                    byPainterStyle.computeIfAbsent(painter + "/" + style, s -> new SegmentationMetrics(classes)).merge(scored.metrics());
                     scores.add(new ImageScore(entry.id(), style, scored.metrics().result(List.of()).mIoU(), entry.image(),
-                            scored.predicted(), w, h));
+                            scored.predicted(), w, h, painter, meanConfidence(coarse)));
                     if (predictions != null) {
                         Files.write(predictions.resolve(entry.id() + ".png"), MaskEncoding.labelMapPng(scored.predicted(), w, h));
                     }
@@ -106,7 +153,17 @@ public final class Evaluator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Outcome(overall, byStyle, scores, failures, unlabelled, segmenter.name(), enricher.name(), refiner.name());
+        return new Outcome(overall, byStyle, scores, failures, unlabelled, segmenter.name(), enricher.name(), refiner.name(), byPainter,
+                byPainterStyle);
+    }
+
+    private static double meanConfidence(ClassProbabilities p) {
+        double sum = 0;
+        float[] c = p.confidence();
+        for (float v : c) {
+            sum += v;
+        }
+        return c.length == 0 ? Double.NaN : sum / c.length;
     }
 
     private static ImageCaptured capture(DatasetFolder.Entry entry) throws IOException {

@@ -30,6 +30,7 @@ public final class GroundTruth {
         byte[] predicted = resized.labels();
         SegmentationMetrics metrics = new SegmentationMetrics(probabilities.classes());
         metrics.add(truth, predicted);
+        metrics.addBoundaries(truth, predicted, width, height);
         if (withProbabilities) {
             metrics.addProbabilities(truth, resized.planes());
         }
@@ -51,7 +52,15 @@ public final class GroundTruth {
                 confusion.add(v);
             }
         }
+        Map<String, Double> boundary = new LinkedHashMap<>();
+        r.perClassBoundaryF().forEach((name, value) -> {
+            if (!value.isNaN()) {
+                boundary.put(name, value);
+            }
+        });
         return GroundTruthMetrics.newBuilder()
+                .setBoundaryF(Double.isNaN(r.boundaryF()) ? null : r.boundaryF())
+                .setPerClassBoundaryF(boundary)
                 .setMIoU(r.mIoU())
                 .setDice(r.dice())
                 .setMAcc(r.mAcc())

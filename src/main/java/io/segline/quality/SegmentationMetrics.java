@@ -25,6 +25,10 @@ import java.util.Map;
  * higher score than a random pixel of another class, ties counting one half. Scores are binned into
  * {@value #AUC_BINS} bins, so scores closer than 1/{@value #AUC_BINS} count as ties. The macro-AUC is the
  * mean over the classes that have both positive and negative pixels.
+ *
+ * <p><b>Boundary F</b> ({@link #addBoundaries}, {@link BoundaryF}): per class, the mean over the images
+ * where the class has a boundary in the prediction or the truth; the mean boundary F is the mean over
+ * those classes (Csurka et al. 2013).
  */
 public final class SegmentationMetrics {
     public static final int IGNORE = 255;
@@ -34,10 +38,14 @@ public final class SegmentationMetrics {
     private final long[][] confusion;
     private final long[][] positives;
     private final long[][] negatives;
+    private final double[] boundarySum;
+    private final int[] boundaryImages;
     private boolean hasProbabilities;
 
     public SegmentationMetrics(int classes) {
         this.classes = classes;
+        this.boundarySum = new double[classes];
+        this.boundaryImages = new int[classes];
         this.confusion = new long[classes][classes];
         this.positives = new long[classes][AUC_BINS];
         this.negatives = new long[classes][AUC_BINS];
@@ -80,6 +88,21 @@ public final class SegmentationMetrics {
         }
     }
 
+    /** Adds one image's boundary F per class, at the default tolerance (0.75 % of the diagonal). */
+    public void addBoundaries(byte[] truth, byte[] predicted, int width, int height) {
+        addBoundaryScores(BoundaryF.perClass(truth, predicted, width, height, classes, BoundaryF.DEFAULT_TOLERANCE));
+    }
+
+    /** Adds per-class boundary F scores computed elsewhere (NaN: the class had no boundary in the image). */
+    public void addBoundaryScores(double[] perClass) {
+        for (int c = 0; c < classes && c < perClass.length; c++) {
+            if (!Double.isNaN(perClass[c])) {
+                boundarySum[c] += perClass[c];
+                boundaryImages[c]++;
+            }
+        }
+    }
+
     /** Adds a confusion matrix computed elsewhere (e.g. carried in a quality report). */
     public void addConfusion(long[][] other) {
         for (int t = 0; t < classes; t++) {
@@ -98,6 +121,10 @@ public final class SegmentationMetrics {
             }
         }
         hasProbabilities |= other.hasProbabilities;
+        for (int c = 0; c < classes; c++) {
+            boundarySum[c] += other.boundarySum[c];
+            boundaryImages[c] += other.boundaryImages[c];
+        }
     }
 
     public long[][] confusion() {
@@ -114,6 +141,7 @@ public final class SegmentationMetrics {
         double[] dice = new double[classes];
         double[] acc = new double[classes];
         double[] auc = new double[classes];
+        double[] boundary = new double[classes];
         long correct = 0;
         long labelled = 0;
         for (int c = 0; c < classes; c++) {
@@ -132,10 +160,11 @@ public final class SegmentationMetrics {
             dice[c] = tp + fp + fn == 0 ? Double.NaN : 2.0 * tp / (2.0 * tp + fp + fn);
             acc[c] = tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn);
             auc[c] = hasProbabilities ? auc(positives[c], negatives[c]) : Double.NaN;
+            boundary[c] = boundaryImages[c] == 0 ? Double.NaN : boundarySum[c] / boundaryImages[c];
         }
         return new Result(mean(iou), mean(dice), mean(acc), labelled == 0 ? Double.NaN : (double) correct / labelled,
                 hasProbabilities ? mean(auc) : Double.NaN, byName(classNames, iou), byName(classNames, dice),
-                byName(classNames, acc), byName(classNames, auc), confusion(), labelled);
+                byName(classNames, acc), byName(classNames, auc), confusion(), labelled, mean(boundary), byName(classNames, boundary));
     }
 
     static double auc(long[] pos, long[] neg) {
@@ -173,10 +202,11 @@ public final class SegmentationMetrics {
         return out;
     }
 
-    /** The metrics of a set; per-class maps hold NaN for undefined classes. */
+    /** The metrics of a set; per-class maps hold NaN for undefined classes; boundary F is NaN when none was added. */
     public record Result(double mIoU, double dice, double mAcc, double pixAcc, double macroAUC,
             Map<String, Double> perClassIoU, Map<String, Double> perClassDice, Map<String, Double> perClassAcc,
-            Map<String, Double> perClassAUC, long[][] confusion, long labelledPixels) {
+            Map<String, Double> perClassAUC, long[][] confusion, long labelledPixels, double boundaryF,
+            Map<String, Double> perClassBoundaryF) {
 
         /** Classes that enter the IoU and Dice means. */
         public List<String> includedClasses() {

@@ -40,6 +40,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private final boolean specific;
     private SchemaRegistryClient client;
     private final Map<Integer, Reader<T>> readers = new ConcurrentHashMap<>();
+    private long maxBytes = Long.MAX_VALUE;
 
     private record Reader<T>(DatumReader<T> datumReader, String writerName) {
     }
@@ -65,6 +66,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         return new AvroDeserializer<>(readerSchema, false, null);
     }
 
+    /** Refuses records longer than {@code limit} bytes before decoding them ({@link AvroWireFormatException.OversizedRecordException}). */
+    public AvroDeserializer<T> withMaxBytes(long limit) {
+        this.maxBytes = limit;
+        return this;
+    }
+
     /** Uses this registry client instead of one built by {@link #configure}. */
     public AvroDeserializer<T> withClient(SchemaRegistryClient registryClient) {
         this.client = registryClient;
@@ -83,6 +90,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
         if (client == null) {
             throw new IllegalStateException("AvroDeserializer used before configure()");
+        }
+        if (data.length > maxBytes) {
+            throw new AvroWireFormatException.OversizedRecordException(topic, data.length, maxBytes);
         }
         int id = WireFormat.schemaId(topic, data);
         Reader<T> reader = readers.get(id);

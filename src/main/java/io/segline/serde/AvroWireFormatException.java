@@ -39,6 +39,20 @@ public abstract class AvroWireFormatException extends SerializationException {
         }
     }
 
+    /**
+     * The record, as the consumer holds it after decompressing its batch, is larger than the line accepts:
+     * refused before any decoding. Broker and fetch limits apply to compressed batches, so a value far
+     * larger than any limit can still arrive.
+     */
+    public static final class OversizedRecordException extends AvroWireFormatException {
+        private static final long serialVersionUID = 1L;
+
+        public OversizedRecordException(String topic, int length, long limit) {
+            super(topic, "[record-too-large] Record on topic '" + topic + "' has " + length + " bytes after decompression, more than"
+                    + " the " + limit + " bytes segline.max.record.bytes allows; large scans travel by claim check (a URI) instead of inline", null);
+        }
+    }
+
     /** The record is shorter than the 5-byte header (magic byte + 4-byte schema id). */
     public static final class TruncatedRecordException extends AvroWireFormatException {
         private static final long serialVersionUID = 1L;

@@ -23,6 +23,12 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
         this.deserializer = AvroDeserializer.specific(type).withClient(client);
     }
 
+    /** This serde's deserializer refuses records longer than {@code limit} bytes before decoding. */
+    public SpecificAvroSerde<T> withMaxBytes(long limit) {
+        deserializer.withMaxBytes(limit);
+        return this;
+    }
+
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         serializer.configure(configs, isKey);

@@ -59,7 +59,7 @@ public final class SeglineTopology {
             CaptionEnricher.create(config);
             Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
                     config.getBoolean(Keys.MODEL_BLANK_CAPTIONS), config.getInt(Keys.DIFFUSION_STEPS),
-                    config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF));
+                    config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF), config.get(Keys.SUPPORT));
             Segmenter.check(spec);
             Parallelism parallelism = Parallelism.of(config);
             if (segmenter.equals("diffusion")) {

@@ -31,10 +31,7 @@ public final class StreamsRunner implements AutoCloseable {
                 + " many partitions across all instances to keep them busy", parallelism.streamThreads(),
                 parallelism.modelThreads() == 0 ? "default" : parallelism.modelThreads(), parallelism.reason());
         this.streams = new KafkaStreams(SeglineTopology.build(topics, config), streamsProperties(config));
-        streams.setUncaughtExceptionHandler(error -> {
-            log.error("segline stream thread failed; shutting down this instance", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(StreamsRunner::onThreadFailure);
         String images = topics.images().name();
         streams.setStateListener((now, before) -> {
             log.info("segline streams {} -> {}", before, now);
@@ -45,6 +42,38 @@ public final class StreamsRunner implements AutoCloseable {
                 stopped.countDown();
             }
         });
+    }
+
+    /** Pause before a thread that stopped on a registry outage is replaced, so an outage does not spin. */
+    static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(5);
+
+    /**
+     * A registry outage (a deployment problem, not bad data) pauses the line: the failed thread's open
+     * transaction is aborted, and after a pause a new thread takes its tasks and redoes the uncommitted
+     * work, so nothing is lost or duplicated. Any other failure stops this instance loudly.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable error) {
+        if (io.segline.streams.internals.DeadLetterHandlers.isOutage(error)) {
+            log.error("SCHEMA REGISTRY UNAVAILABLE: the line is paused; a stream thread stopped and is replaced in {} s, its uncommitted"
+                    + " work is redone once the registry answers. Check schema.registry.url and the registry. Cause: {}",
+                    OUTAGE_BACKOFF.toSeconds(), rootMessage(error));
+            try {
+                Thread.sleep(OUTAGE_BACKOFF.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        log.error("segline stream thread failed; shutting down this instance", error);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private void warnOfIdleModels(String images) {

@@ -39,7 +39,9 @@ public record Topics(
     /** Topics named by the configuration, with serdes on the given registry client. */
     public static Topics from(SeglineConfig config, SchemaRegistryClient client, RegistryConfig registry) {
         return new Topics(
-                new Topic<>(config.topic(Keys.TOPIC_IMAGES), Serdes.String(), serde(ImageCaptured.class, client, registry)),
+                // Captures are measured as they arrive, decompressed, before any decoding.
+                new Topic<>(config.topic(Keys.TOPIC_IMAGES), Serdes.String(),
+                        serde(ImageCaptured.class, client, registry).withMaxBytes(config.getLong(Keys.MAX_RECORD_BYTES))),
                 new Topic<>(config.topic(Keys.TOPIC_MASKS), Serdes.String(), serde(SegmentationResult.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_QUALITY), Serdes.String(), serde(QualityReport.class, client, registry)),
                 new Topic<>(config.topic(Keys.TOPIC_DLQ), Serdes.ByteArray(), serde(DeadLetter.class, client, registry)),

@@ -35,6 +35,9 @@ public final class DiffusionModel implements Denoiser {
     private final Model model;
     private final SpiritNet net;
     private final ParameterStore inference;
+    /** Support tokens {@code (1, K·N, C)} of the collection's annotated paintings, or null. */
+    private NDArray support;
+    private int supportCount;
 
     private DiffusionModel(DiffusionConfig config, Model model, SpiritNet net) {
         this.config = config;
@@ -177,6 +180,37 @@ public final class DiffusionModel implements Denoiser {
         return model.getNDManager();
     }
 
+    /**
+     * Conditions every later forward pass on these annotated paintings (support–query attention): their
+     * tokens are computed once here and appended to the self-attention's keys and values.
+     */
+    public void useSupport(SupportSet set) {
+        if (!config.support()) {
+            throw new IllegalArgumentException("model " + config.name() + " v" + config.version()
+                    + " has no support-query attention; segline.support needs a model trained with it (spirit-g)");
+        }
+        NDManager m = model.getNDManager();
+        try (NDManager scope = m.newSubManager()) {
+            NDArray images = scope.create(set.images(), new Shape(set.count(), 3, config.inputHeight(), config.inputWidth()));
+            NDArray masks = scope.create(set.masks(), new Shape(set.count(), config.classes(), config.inputHeight() / 8,
+                    config.inputWidth() / 8));
+            NDArray tokens = net.supportTokens(inference, images, masks, false);
+            NDArray flat = tokens.reshape(1, -1, tokens.getShape().get(2));
+            flat.attach(m);
+            if (support != null) {
+                support.close();
+            }
+            support = flat;
+            supportCount = set.count();
+        }
+        LOG.info("Model {} conditions on {} support paintings ({} keys)", config.name(), set.count(), support.getShape().get(1));
+    }
+
+    /** How many support paintings the model conditions on (0 for none). */
+    public int supportCount() {
+        return supportCount;
+    }
+
     private record Prepared(NDList image, SpiritNet.Text text) implements Context {
     }
 
@@ -208,7 +242,9 @@ public final class DiffusionModel implements Denoiser {
     @Override
     public NDArray denoise(Context context, NDArray xt, NDArray t, AttentionHooks hooks) {
         Prepared p = (Prepared) context;
-        return net.denoise(inference, p.image(), p.text(), xt, t, hooks, false);
+        NDArray rows = support == null ? null : support.broadcast(new Shape(xt.getShape().get(0), support.getShape().get(1),
+                support.getShape().get(2)));
+        return net.denoise(inference, p.image(), p.text(), xt, t, rows, hooks, false);
     }
 
     @Override

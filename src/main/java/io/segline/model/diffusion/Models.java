@@ -8,6 +8,8 @@ import java.nio.file.Path;
 /** Resolves a model reference ({@code segline.model}) to a denoiser: packaged name, folder, or {@code torchscript:DIR}. */
 public final class Models {
     public static final String TORCHSCRIPT = "torchscript:";
+    /** The packaged model the line uses unless told otherwise. */
+    public static final String DEFAULT = "spirit-s";
 
     private Models() {
     }
@@ -61,6 +63,18 @@ public final class Models {
                 throw new IllegalArgumentException("segline.model.symmetry.off applies to segline's own models, not " + spec.model());
             }
             model.net().switchOffSymmetry();
+        }
+        if (spec.support() != null) {
+            if (!(denoiser instanceof DiffusionModel model)) {
+                denoiser.close();
+                throw new IllegalArgumentException("segline.support needs one of segline's own models with support attention, not " + spec.model());
+            }
+            try {
+                model.useSupport(SupportSet.load(Path.of(spec.support()), model.config()));
+            } catch (RuntimeException e) {
+                denoiser.close();
+                throw e;
+            }
         }
         return new DiffusionSegmenter(denoiser, spec.mode(), spec.blankCaptions(), spec.steps(), spec.samples());
     }

@@ -183,40 +183,49 @@ public final class Training {
         List<List<Integer>> members = new ArrayList<>();
         for (Path dir : dirs) {
             DatasetFolder.requireClasses(dir, shape.classNames());
-            for (DatasetFolder.Entry entry : DatasetFolder.read(dir)) {
-                if (entry.mask().isEmpty()) {
-                    continue;
-                }
-                try {
-                    BufferedImage image = ImageIO.read(entry.image().toFile());
-                    int[] size = new int[2];
-                    byte[] labels = GroundTruth.decode(Files.readAllBytes(entry.mask().get()), size);
-                    if (image == null || size[0] != image.getWidth() || size[1] != image.getHeight()) {
-                        throw new IllegalArgumentException("image and mask of " + entry.id() + " are unreadable or differ in size");
-                    }
-                    float[] pixels = ModelInput.pixels(image, shape.inputWidth(), shape.inputHeight());
-                    byte[] rgb = new byte[pixels.length];
-                    for (int i = 0; i < rgb.length; i++) {
-                        rgb[i] = (byte) Math.round(Math.min(1f, Math.max(0f, pixels[i])) * 255f);
-                    }
-                    String collection = dir.toAbsolutePath() + "#" + entry.collection().orElse("");
-                    int c = collectionIds.computeIfAbsent(collection, k -> {
-                        members.add(new ArrayList<>());
-                        return members.size() - 1;
-                    });
-                    members.get(c).add(samples.size());
-                    samples.add(new Sample(entry.id(), rgb,
-                            ModelInput.labels(labels, size[0], size[1], shape.inputWidth(), shape.inputHeight(), shape.classes()),
-                            CaptionTokens.encode(enrich(enricher, entry.id(), entry.caption()), shape), c));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
-                }
+            List<DatasetFolder.Entry> entries = DatasetFolder.read(dir).stream().filter(e -> e.mask().isPresent()).toList();
+            // Decoding and resampling dominate; the order of the samples stays the folder's.
+            Sample[] read = new Sample[entries.size()];
+            java.util.stream.IntStream.range(0, entries.size()).parallel().forEach(i -> read[i] = sample(entries.get(i), shape, enricher));
+            for (int i = 0; i < read.length; i++) {
+                String collection = dir.toAbsolutePath() + "#" + entries.get(i).collection().orElse("");
+                int c = collectionIds.computeIfAbsent(collection, k -> {
+                    members.add(new ArrayList<>());
+                    return members.size() - 1;
+                });
+                members.get(c).add(samples.size());
+                Sample s = read[i];
+                samples.add(new Sample(s.id(), s.rgb(), s.labels(), s.tokens(), c));
             }
         }
         if (samples.isEmpty()) {
             throw new IllegalArgumentException(dirs + " has no labelled images (masks/<id>.png)");
         }
         return new Data(samples, members.stream().map(m -> m.stream().mapToInt(Integer::intValue).toArray()).toList());
+    }
+
+    private static Sample sample(DatasetFolder.Entry entry, DiffusionConfig shape, CaptionEnricher enricher) {
+        try {
+            BufferedImage image = ImageIO.read(entry.image().toFile());
+            int[] size = new int[2];
+            byte[] labels = GroundTruth.decode(Files.readAllBytes(entry.mask().get()), size);
+            if (image == null || size[0] != image.getWidth() || size[1] != image.getHeight()) {
+                throw new IllegalArgumentException("image and mask of " + entry.id() + " are unreadable or differ in size");
+            }
+            float[] pixels = ModelInput.pixels(image, shape.inputWidth(), shape.inputHeight());
+            byte[] rgb = new byte[pixels.length];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = (byte) Math.round(Math.min(1f, Math.max(0f, pixels[i])) * 255f);
+            }
+            EnrichedCaption caption;
+            synchronized (enricher) {
+                caption = enrich(enricher, entry.id(), entry.caption());
+            }
+            return new Sample(entry.id(), rgb, ModelInput.labels(labels, size[0], size[1], shape.inputWidth(), shape.inputHeight(),
+                    shape.classes()), CaptionTokens.encode(caption, shape), -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + entry.image() + ": " + e.getMessage(), e);
+        }
     }
 
     static EnrichedCaption enrich(CaptionEnricher enricher, String id, String caption) {
@@ -351,13 +360,14 @@ public final class Training {
     private static String clipGradients(DiffusionModel model) {
         double sum = 0;
         List<NDArray> gradients = new ArrayList<>();
-        for (Parameter p : model.net().getParameters().values()) {
-            NDArray g = p.getArray().getGradient();
+        for (var p : model.net().getParameters()) {
+            NDArray g = p.getValue().getArray().getGradient();
             gradients.add(g);
-            sum += g.square().sum().getFloat();
-        }
-        if (!Double.isFinite(sum)) {
-            return "the gradient norm is not finite";
+            double part = g.square().sum().getFloat();
+            if (!Double.isFinite(part)) {
+                return "the gradient of " + p.getKey() + " is not finite";
+            }
+            sum += part;
         }
         double norm = Math.sqrt(sum);
         if (norm > CLIP_NORM) {

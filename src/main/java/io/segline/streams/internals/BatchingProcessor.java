@@ -74,6 +74,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * has no single source record the handler could name.
  */
 public final class BatchingProcessor implements Processor<String, InFlight, String, InFlight> {
+    private DeadLetterRecords.Bounds letterBounds = DeadLetterRecords.Bounds.defaults();
     public static final String STORE = "segment-batch-buffer";
 
     /** Punctuation interval cap: how long at most a finished batch waits for the stream thread to notice it. */
@@ -136,6 +137,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     @Override
     public void init(ProcessorContext<String, InFlight> context) {
         this.context = context;
+        this.letterBounds = DeadLetterRecords.fromAppConfigs(context.appConfigs());
         this.validator = validators.get();
         this.segmenter = segmenters.get();
         this.refiner = refiners.get();
@@ -377,7 +379,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         // The capture as written by segline's serializer: the original bytes are not available to a processor.
         byte[] value = captures.serializer().serialize(imagesTopic, item.event);
         item.deadLetter = DeadLetterRecords.letter(key, value, item.sourceTopic, item.sourcePartition, item.sourceOffset,
-                item.failedStage, item.failure);
+                item.failedStage, item.failure, letterBounds);
     }
 
     private String encode(ImageCaptured capture) {

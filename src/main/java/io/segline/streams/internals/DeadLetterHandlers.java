@@ -1,5 +1,6 @@
 package io.segline.streams.internals;
 
+import io.segline.serde.SchemaRegistryException;
 import io.segline.serde.SchemaRegistryException.RegistryUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,19 @@ public final class DeadLetterHandlers {
     private DeadLetterHandlers() {
     }
 
-    static boolean isOutage(Throwable error) {
+    /**
+     * Whether a failure is the registry's, not the record's: unreachable, refusing our credentials, or
+     * refusing to register one of segline's own schemas. A deployment problem pauses the line; it never
+     * dead-letters a good record.
+     */
+    public static boolean isOutage(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RegistryUnavailableException) {
+            if (t instanceof RegistryUnavailableException || t instanceof SchemaRegistryException.RegistryAuthorizationException
+                    || t instanceof SchemaRegistryException.IncompatibleSchemaException) {
                 return true;
+            }
+            if (t.getCause() == t) {
+                break;
             }
         }
         return false;
@@ -91,18 +101,38 @@ public final class DeadLetterHandlers {
 
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-            if (!(exception instanceof RecordTooLargeException) || letters.topic().equals(record.topic())) {
-                // Anything else (or a dead letter that does not fit) is not a property of one input: stop loudly.
+            if (!isRecordLevel(exception)) {
+                // Not a property of one input (authorization, a fenced producer, ...): stop loudly.
                 return Response.fail();
             }
+            if (letters.topic().equals(record.topic())) {
+                // Dead letters are bounded; should one still not fit, send the smallest form rather than stop the line on it.
+                log.error("A dead letter for {}-{}@{} could not be sent ({}); sending it without the original bytes", context.topic(),
+                        context.partition(), context.offset(), exception.getMessage());
+                return Response.resume(List.of(letters.minimalRecord(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
+                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
+            }
             return deadLetter(context, record, exception);
+        }
+
+        /** Errors that belong to the record being sent, not to the cluster or the client. */
+        static boolean isRecordLevel(Exception exception) {
+            return exception instanceof RecordTooLargeException
+                    || exception instanceof org.apache.kafka.common.InvalidRecordException
+                    || exception instanceof org.apache.kafka.common.errors.CorruptRecordException;
         }
 
         @Override
         public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                 SerializationExceptionOrigin origin) {
-            if (isOutage(exception) || letters.topic().equals(record.topic())) {
+            if (isOutage(exception)) {
+                log.error("Schema registry unavailable while writing to {}: the stream thread stops and is replaced; its"
+                        + " uncommitted work is redone when the registry answers again", record.topic(), exception);
                 return Response.fail();
+            }
+            if (letters.topic().equals(record.topic())) {
+                return Response.resume(List.of(letters.minimalRecord(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
+                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
             }
             return deadLetter(context, record, exception);
         }
