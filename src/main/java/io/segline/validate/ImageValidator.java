@@ -135,12 +135,20 @@ public final class ImageValidator {
                     + ", outside the allowed roots " + roots + " (segline.claim.check.roots)");
         }
         try {
-            long size = Files.size(real);
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(real,
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                // A FIFO would block the stream thread until someone writes to it; devices and sockets are no scans either.
+                throw new ValidationException("claim-check-not-regular-file", "The claim-check path " + real + " is "
+                        + (attributes.isDirectory() ? "a directory" : attributes.isOther() ? "a FIFO, device or socket" : "not a regular file")
+                        + "; claim checks must name regular files");
+            }
+            long size = attributes.size();
             if (size > limits.maxImageBytes()) {
                 throw new ValidationException("image-too-large", "The claim-check file " + real + " has " + size
                         + " bytes, more than segline.max.image.bytes=" + limits.maxImageBytes());
             }
-            byte[] bytes = Files.readAllBytes(real);
+            byte[] bytes = ClaimCheckReader.read(real, limits.maxImageBytes(), limits.claimCheckTimeout());
             if (reference.getSha256() != null) {
                 String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
                 if (!actual.equalsIgnoreCase(reference.getSha256())) {

@@ -29,6 +29,47 @@ class ImageValidatorTest {
         throw new AssertionError("no ValidationException");
     }
 
+    private static Path fifo(Path where) throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", where.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        return where;
+    }
+
+    @Test
+    void shouldRefuseAFifoInsideAnAllowedRootWithoutBlocking() throws Exception {
+        Path pipe = fifo(dir.resolve("scan.png"));
+        long started = System.nanoTime();
+        assertThat(reason(() -> validator(1000, dir).validate(TestImages.claimCheck("a", pipe.toUri().toString()))))
+                .isEqualTo("claim-check-not-regular-file");
+        assertThat((System.nanoTime() - started) / 1e9).as("seconds to refuse").isLessThan(5);
+        Path folder = Files.createDirectories(dir.resolve("folder.png"));
+        assertThat(reason(() -> validator(1000, dir).validate(TestImages.claimCheck("b", folder.toUri().toString()))))
+                .isEqualTo("claim-check-not-regular-file");
+    }
+
+    @Test
+    void shouldEndAClaimCheckReadThatHangsWithATimeoutReason() throws Exception {
+        // As if the file were swapped for a FIFO between the regular-file check and the open: the read blocks.
+        Path pipe = fifo(dir.resolve("swapped.png"));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> ClaimCheckReader.read(pipe, 1000, java.time.Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.reason()).isEqualTo("claim-check-timeout"));
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(5);
+        // Unblock the abandoned reader so it ends (it closes at once: it was interrupted, so the write may find no reader).
+        try (var writer = new java.io.FileOutputStream(pipe.toFile())) {
+            writer.write(1);
+        } catch (java.io.IOException brokenPipe) {
+            // expected when the reader has already gone
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileThatGrowsBeyondTheLimitWhileRead() throws Exception {
+        Path file = Files.write(dir.resolve("big.png"), new byte[2000]);
+        assertThatThrownBy(() -> ClaimCheckReader.read(file, 1000, java.time.Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.reason()).isEqualTo("image-too-large"));
+    }
+
     @Test
     void shouldDecodePngJpegAndTiff() {
         ImageValidator validator = validator(4_000_000);
