@@ -59,10 +59,10 @@ import picocli.CommandLine.Spec;
         description = {"Measures the configured pipeline twice on the same ThangkaSynth images, for each batch size: called"
                 + " directly in this JVM, and through an embedded Kafka broker and registry with exactly-once. Prints"
                 + " images/s for both and their ratio (stream/direct), per-stage p50/p95 and end-to-end latency, and the"
-                + " resident memory of this JVM (the broker's child JVM apart) after 10% of the images and at the end, and the"
+                + " resident memory of this JVM (the broker's child JVM apart) after 10%% of the images and at the end, and the"
                 + " time the JIT spent compiling during each run. The direct run uses as many threads, each with its own model,"
                 + " as the stream has stream threads (one per core on a CPU unless --set num.stream.threads=N). Before anything"
-                + " is timed, the stream is warmed up: up to 5 short runs, until JIT compiling takes under 2% of a run's time."
+                + " is timed, the stream is warmed up: up to 5 short runs, until JIT compiling takes under 2%% of a run's time."
                 + " Kafka's code keeps compiling for many minutes, so the JIT column shows what is left in each timed run.",
                 "Timings vary run to run on shared machines: compare ratios and medians."})
 public final class BenchCommand implements Callable<Integer> {

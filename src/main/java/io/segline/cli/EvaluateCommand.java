@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Runs the line's stages (the same code as the stream, no broker) on every image of a dataset folder"
                 + " and scores the predictions against its masks with SPIRIT's metrics: mIoU, Dice, mAcc, PixAcc,"
-                + " macro-AUC, mean boundary F (Csurka et al. 2013, tolerance 0.75% of the image diagonal), per class, per"
+                + " macro-AUC, mean boundary F (Csurka et al. 2013, tolerance 0.75%% of the image diagonal), per class, per"
                 + " painter and per style (the 'painter' and 'style' fields of captions.jsonl), and the correlation of each"
                 + " image's confidence with its mIoU.",
                 "Writes report.md, metrics.json, confusion.png and overlays of the worst and best images to --report."})
@@ -59,7 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path predictions;
 
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "evaluation",
-            description = "Folder for report.md, metrics.json, confusion.png and overlays (default: ${DEFAULT-VALUE}).")
+            description = "Folder for report.md, metrics.json, confusion.png and overlays (default: ./${DEFAULT-VALUE}, in the current directory).")
     Path report;
 
     @Option(names = "--json", description = "End with one line of JSON: mIoU, dice, mAcc, pixAcc, macroAUC, perClassIoU, images.")

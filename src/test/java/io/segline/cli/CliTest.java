@@ -49,6 +49,27 @@ class CliTest {
     }
 
     @Test
+    void shouldPrintEveryVerbsHelpWithoutAFormattingWarning() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (String verb : Main.commandLine().getSubcommands().keySet()) {
+                run(verb, "--help");
+            }
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString() + err).doesNotContain("picocli WARN").doesNotContain("Could not format");
+    }
+
+    @Test
+    void shouldExitTwoOnAnUnknownVerb() {
+        assertThat(run("export")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unmatched argument").contains("export");
+    }
+
+    @Test
     void shouldSayWhichSettingIsMissing() {
         ConnectionOptions.environment = Map::of;
         assertThat(run("run", "--schema-registry-url", "http://r:8081")).isEqualTo(1);
