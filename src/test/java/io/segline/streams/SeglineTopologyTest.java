@@ -266,9 +266,12 @@ class SeglineTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterAResultTooLargeToPublish() {
+    void shouldDeadLetterAResultTooLargeToPublish() throws Exception {
         start(Map.of(SeglineConfig.Keys.MAX_RECORD_BYTES, "2000"));
-        images.pipeInput("big", TestImages.inline("big", TestImages.png(5), "caption"));
+        // The capture fits the limit (one flat colour compresses to a few hundred bytes); its result does not.
+        ImageCaptured capture = TestImages.inline("big", TestImages.flatPng(120, 160), "caption");
+        assertThat(capture.toByteBuffer().remaining()).isLessThan(2000);
+        images.pipeInput("big", capture);
         DeadLetter letter = deadLetters.readValue();
         assertThat(letter.getStage()).isEqualTo("measure");
         assertThat(letter.getErrorClass()).endsWith("ResultTooLargeException");

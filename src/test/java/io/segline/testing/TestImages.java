@@ -39,6 +39,17 @@ public final class TestImages {
         return encode(GENERATOR.generate(seed, 0, "mixed").image(), "png");
     }
 
+    /** A PNG of one flat colour: a few hundred bytes, whatever its size in pixels. */
+    public static byte[] flatPng(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, 0x8a5a2b);
+            }
+        }
+        return encode(image, "png");
+    }
+
     public static byte[] jpeg(long seed) {
         return encode(GENERATOR.generate(seed, 0, "mixed").image(), "jpeg");
     }

