@@ -47,10 +47,12 @@ public final class DatasetCommand implements Runnable {
                     "  images/<id>.png, masks/<id>.png (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus),",
                     "  captions.jsonl (id, caption, lineId, style, painter, collection),",
                     "  attributes.jsonl (id, style, painter, truth, stated), classes.json.",
-                    "Painters are independent drawing code: thangka (ThangkaSynth, the original generator), composer",
-                    "(randomised compositions and paint, in collections of 12 sharing a workshop's palette; made for",
-                    "training) and atelier (signed-distance painter with historical grounds, mounts and other framings;",
-                    "kept for judging models on a painter their training never saw).",
+                    "Painters are independent drawing code:",
+                    "  thangka   ThangkaSynth, the original generator;",
+                    "  composer  randomised compositions and paint, in collections of 12 sharing a",
+                    "            workshop's palette; made for training;",
+                    "  atelier   a signed-distance painter with historical grounds, mounts and other",
+                    "            framings; kept for judging models on a painter their training never saw.",
                     "The same painter, seed, count, style and size always give the same files."})
     static final class Synth implements Callable<Integer> {
         @Spec

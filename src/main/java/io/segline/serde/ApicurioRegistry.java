@@ -85,14 +85,20 @@ public final class ApicurioRegistry implements AutoCloseable {
         return port;
     }
 
-    /** Process id of the registry, for operators who need to find it. */
+    /** Process id of the registry's JVM (not of the shell that guards it), for operators who need to find it. */
     public long pid() {
-        return process.pid();
+        return registryProcess().pid();
     }
 
     /** Whether the registry process is still running. */
     public boolean isAlive() {
-        return process.isAlive();
+        return registryProcess().isAlive() || process.isAlive();
+    }
+
+    private ProcessHandle registryProcess() {
+        String java = javaExecutable();
+        return process.children().filter(h -> h.info().command().map(java::equals).orElse(false)).findFirst()
+                .orElse(process.toHandle());
     }
 
     @Override
@@ -146,7 +152,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.log.console.color=false",
                     "-jar", runner.toAbsolutePath().toString()));
-            Process process = new ProcessBuilder(command)
+            Process process = new ProcessBuilder(guarded(command))
                     .directory(runner.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
@@ -155,6 +161,27 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the schema registry process", e);
         }
+    }
+
+    /**
+     * The command wrapped so that it stops when this JVM dies, however it dies: a POSIX shell runs it in
+     * the background and waits for the end of its own standard input (a pipe only this JVM holds; the
+     * kernel closes it when this JVM exits, SIGKILL included), then stops the command. The shell exits
+     * with the command's exit code when the command ends first. On Windows, where there is no such shell,
+     * the command runs unguarded.
+     */
+    static List<String> guarded(List<String> command) {
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
+            return command;
+        }
+        String script = "exec 3<&0\n"
+                + "\"$@\" </dev/null &\n"
+                + "child=$!\n"
+                + "( cat <&3 >/dev/null; kill \"$child\" 2>/dev/null ) &\n"
+                + "wait \"$child\"\n";
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", script, "segline-guard"));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     private void awaitReady(Duration timeout) {
@@ -188,19 +215,30 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        // The guard shell's children (the registry's JVM among them) get the signal too, and are waited for:
+        // the shell itself ends at once, the registry only when Quarkus has shut down.
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            for (ProcessHandle h : all) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    try {
+                        h.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        // Forced below.
+                    }
+                }
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        for (ProcessHandle h : all) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
         }
     }
 

@@ -54,7 +54,13 @@ import javax.imageio.ImageIO;
  * row one support painting from the same collection (the dataset's {@code collection} field), so the
  * network learns to read labels off annotated paintings of the collection.
  *
- * <p>Adam with warm-up and cosine decay and gradient clipping. A step whose loss or gradient is not
+ * <p>Adam with warm-up and cosine decay, without weight decay, and a gradient clip that only guards
+ * against explosions ({@value #CLIP_NORM}, far above a healthy step's global norm). Adam adds an L2 weight
+ * decay to the gradient before normalising it, so a weight whose loss gradient is smaller than the decay
+ * term moves towards zero by about the learning rate every step whatever the decay's size: with 1e-5 and a
+ * clip at norm 1 the caption and support pathways (small gradients while the rest of the network learns)
+ * were driven to 1e-38 within the first thousand steps and never came back, and several encoder norms
+ * were halved. A step whose loss or gradient is not
  * finite is skipped and the learning rate halved; after {@value #MAX_BAD_STEPS} such steps the run stops
  * with {@link DivergedException}. A checkpoint is written only when every weight is finite, so the last
  * good one is never overwritten by a diverged model. With a time budget the schedule is fitted to the
@@ -67,7 +73,7 @@ public final class Training {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String CHECKPOINT = "checkpoint";
     static final int MAX_BAD_STEPS = 5;
-    private static final float CLIP_NORM = 1f;
+    private static final float CLIP_NORM = 100f;
     private static final int TIMING_STEPS = 10;
 
     /**
@@ -273,7 +279,7 @@ public final class Training {
         });
         try (model;
                 Trainer trainer = model.model().newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
-                        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(1e-5f).build())
+                        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(0f).build())
                         .optDevices(new Device[] {options.device()}))) {
             listener.started(first, total[0], model.parameterCount(), data.samples().size());
             Instant lastCheckpoint = Instant.now();

@@ -75,6 +75,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class BatchingProcessor implements Processor<String, InFlight, String, InFlight> {
     private DeadLetterRecords.Bounds letterBounds = DeadLetterRecords.Bounds.defaults();
+    private java.time.Duration watchdogBound = java.time.Duration.ofMinutes(1);
     public static final String STORE = "segment-batch-buffer";
 
     /** Punctuation interval cap: how long at most a finished batch waits for the stream thread to notice it. */
@@ -138,6 +139,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     public void init(ProcessorContext<String, InFlight> context) {
         this.context = context;
         this.letterBounds = DeadLetterRecords.fromAppConfigs(context.appConfigs());
+        this.watchdogBound = StageWatchdog.boundFrom(context.appConfigs());
         this.validator = validators.get();
         this.segmenter = segmenters.get();
         this.refiner = refiners.get();
@@ -303,7 +305,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         List<InFlight> ready = items.stream().filter(i -> i.failure == null).toList();
         long t0 = System.nanoTime();
         List<ClassProbabilities> coarse = null;
-        try {
+        String batch = ready.size() == 1 ? "image " + ready.get(0).event.getImageId()
+                : "a batch of " + ready.size() + " images from " + ready.get(0).event.getImageId();
+        try (var watch = StageWatchdog.shared().watch(StageNames.SEGMENT, batch, ready.size(), watchdogBound)) {
             coarse = segmenter.segmentBatch(ready.stream().map(i -> i.image).toList(), ready.stream().map(i -> i.caption).toList());
         } catch (RuntimeException batchFailure) {
             // One bad record must not fail its batch: segment one by one to find it.
@@ -313,7 +317,8 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         for (int i = 0; i < ready.size(); i++) {
             InFlight item = ready.get(i);
             long started = System.nanoTime();
-            try {
+            try (var watch = coarse != null ? null
+                    : StageWatchdog.shared().watch(StageNames.SEGMENT, "image " + item.event.getImageId(), 1, watchdogBound)) {
                 item.coarse = coarse != null ? coarse.get(i) : segmenter.segment(item.image, item.caption);
             } catch (RuntimeException e) {
                 item.fail(StageNames.SEGMENT, e);
@@ -326,7 +331,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             item.modelName = segmenter.modelName();
             item.modelVersion = segmenter.modelVersion();
             started = System.nanoTime();
-            try {
+            try (var watch = StageWatchdog.shared().watch(StageNames.REFINE, "image " + item.event.getImageId(), 1, watchdogBound)) {
                 Refiner.Refined refined = refiner.refine(item.image, item.coarse, item.caption);
                 item.refined = refined.probabilities();
                 item.refinement = refined.summary();
@@ -346,7 +351,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 continue;
             }
             long started = System.nanoTime();
-            try {
+            try (var watch = StageWatchdog.shared().watch(StageNames.MEASURE, "image " + item.event.getImageId(), 1, watchdogBound)) {
                 Measurer.Measured measured = measurer.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
                         item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter, item.modelName,
                         item.modelVersion, item.stageMillis, StageProcessors.groundTruth(item.event), item.event.getCapturedAt()));

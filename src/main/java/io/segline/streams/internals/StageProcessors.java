@@ -30,18 +30,23 @@ public final class StageProcessors {
             private FixedKeyProcessorContext<String, InFlight> context;
             private ImageValidator stage;
             private io.micrometer.core.instrument.Timer timer;
+            private java.time.Duration bound;
 
             @Override
             public void init(FixedKeyProcessorContext<String, InFlight> context) {
                 this.context = context;
                 this.stage = validator.get();
                 this.timer = STAGE_TIMERS.apply(StageNames.VALIDATE);
+                this.bound = StageWatchdog.boundFrom(context.appConfigs());
             }
 
             @Override
             public void process(FixedKeyRecord<String, ImageCaptured> record) {
                 long t0 = System.nanoTime();
-                ImageValidator.Decoded decoded = stage.validate(record.value());
+                ImageValidator.Decoded decoded;
+                try (var watch = StageWatchdog.shared().watch(StageNames.VALIDATE, "image " + record.value().getImageId(), 1, bound)) {
+                    decoded = stage.validate(record.value());
+                }
                 InFlight item = new InFlight(record.value());
                 item.image = decoded.image();
                 item.timed(StageNames.VALIDATE, t0);
@@ -80,11 +85,13 @@ public final class StageProcessors {
     private abstract static class Stage implements FixedKeyProcessor<String, InFlight, InFlight> {
         private FixedKeyProcessorContext<String, InFlight> context;
         private io.micrometer.core.instrument.Timer timer;
+        private java.time.Duration bound;
 
         @Override
         public void init(FixedKeyProcessorContext<String, InFlight> context) {
             this.context = context;
             this.timer = STAGE_TIMERS.apply(name());
+            this.bound = StageWatchdog.boundFrom(context.appConfigs());
             start();
         }
 
@@ -97,7 +104,9 @@ public final class StageProcessors {
         @Override
         public void process(FixedKeyRecord<String, InFlight> record) {
             long t0 = System.nanoTime();
-            apply(record.value());
+            try (var watch = StageWatchdog.shared().watch(name(), "image " + record.value().event.getImageId(), 1, bound)) {
+                apply(record.value());
+            }
             record.value().timed(name(), t0);
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             context.forward(record);
