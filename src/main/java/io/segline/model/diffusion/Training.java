@@ -313,8 +313,9 @@ public final class Training {
                     }
                     if (bad == null) {
                         trainer.step();
+                    } else {
+                        zeroGradients(model);
                     }
-                    // A skipped step leaves its gradients behind; the next gradient collector zeroes them.
                 }
                 if (bad != null) {
                     skipped++;
@@ -397,11 +398,11 @@ public final class Training {
             for (var p : model.net().getParameters()) {
                 NDArray g = p.getValue().getArray().getGradient();
                 gradients.add(g);
-                double part;
-                try (NDArray square = g.square(); NDArray total = square.sum()) {
-                    part = total.getFloat();
+                float largest;
+                try (NDArray abs = g.abs(); NDArray max = abs.max()) {
+                    largest = max.getFloat();
                 }
-                if (!Double.isFinite(part)) {
+                if (!Float.isFinite(largest)) {
                     long nan;
                     long inf;
                     try (NDArray n = g.isNaN(); NDArray ns = n.sum(); NDArray i = g.isInfinite(); NDArray is = i.sum()) {
@@ -410,7 +411,12 @@ public final class Training {
                     }
                     return "the gradient of " + p.getKey() + " is not finite (" + nan + " NaN, " + inf + " infinite of " + g.size() + ")";
                 }
-                sum += part;
+                if (largest > 0) {
+                    // Scaled by the largest value first: the squares of a huge but finite gradient overflow a float.
+                    try (NDArray scaled = g.div(largest); NDArray square = scaled.square(); NDArray total = square.sum()) {
+                        sum += total.getFloat() * (double) largest * largest;
+                    }
+                }
             }
             double norm = Math.sqrt(sum);
             if (norm > CLIP_NORM) {
@@ -422,6 +428,20 @@ public final class Training {
             return null;
         } finally {
             gradients.forEach(NDArray::close);
+        }
+    }
+
+    /**
+     * Sets every gradient to zero. The engine zeroes a gradient only in the optimizer's update, and a
+     * backward pass adds to what is there: after a skipped step the next one would start from the bad
+     * gradient (so every later step failed too). Written in place, since subtracting a non-finite
+     * gradient from itself gives NaN, not zero.
+     */
+    private static void zeroGradients(DiffusionModel model) {
+        for (var p : model.net().getParameters()) {
+            try (NDArray g = p.getValue().getArray().getGradient()) {
+                g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+            }
         }
     }
 
