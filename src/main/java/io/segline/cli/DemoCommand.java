@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 "  masks/<id>.png      label maps (0 background, 1 figure, 2 halo, 3 backlight, 4 lotus)",
                 "  overlays/<id>.png   paintings with the classes painted over them",
                 "  results.jsonl       one line per image: classes, confidence, verdict, latency",
-                "Segmentation uses the configured segmenter (default: the shipped diffusion model spirit-s; --set segline.segmenter=baseline for the classical one)."})
+                "Segmentation uses the configured segmenter (default: the shipped diffusion model spirit-g; --set segline.segmenter=baseline for the classical one)."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -11,8 +11,8 @@ public final class ModelOptions {
     String segmenter;
 
     @Option(names = "--model", paramLabel = "MODEL",
-            description = "For diffusion: a packaged model's name (spirit-s), a folder with model.json and weights.params (segline train"
-                    + " writes one), or torchscript:DIR for an exported denoiser. Default: segline.model, spirit-s.")
+            description = "For diffusion: a packaged model's name (spirit-g, the default, or spirit-s), a folder with model.json and weights.params (segline train"
+                    + " writes one), or torchscript:DIR for an exported denoiser. Default: segline.model, spirit-g.")
     String model;
 
     @Option(names = "--device", paramLabel = "DEVICE", description = "auto (a GPU when the engine sees one), cpu or gpu. Default: segline.device, auto.")

@@ -161,7 +161,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.LLM_MAX_CONCURRENT, "4");
         d.put(Keys.LLM_CACHE_SIZE, "10000");
         d.put(Keys.SEGMENTER, "diffusion");
-        d.put(Keys.MODEL, "spirit-s");
+        d.put(Keys.MODEL, "spirit-g"); // Models.DEFAULT (a test checks they agree)
         d.put(Keys.DEVICE, "auto");
         d.put(Keys.MODEL_BLANK_CAPTIONS, "false");
         d.put(Keys.MODEL_SYMMETRY_OFF, "false");

@@ -110,7 +110,7 @@ class SeglineTopologyTest {
         SegmentationResult result = mask.value();
         assertThat(result.getClassNames()).containsExactly("background", "figure", "halo", "backlight", "lotus");
         assertThat(result.getSegmenter()).isEqualTo("diffusion");
-        assertThat(result.getModelName()).isEqualTo("spirit-s");
+        assertThat(result.getModelName()).isEqualTo(io.segline.model.diffusion.Models.DEFAULT);
         assertThat(result.getCaptionEnrichment()).isEqualTo("rules");
         assertThat(result.getRefinement()).isNull();
         assertThat(result.getStageMillis()).containsKeys("validate", "enrich", "segment", "refine");

@@ -143,6 +143,18 @@ public final class DiffusionModel implements Denoiser {
     }
 
     public void save(Path dir) {
+        save(dir, config);
+    }
+
+    /**
+     * Saves the weights with {@code description} as their model.json: the same network under another name
+     * or version (a model fine-tuned from a packaged one is a new model). Refuses another network shape.
+     */
+    public void save(Path dir, DiffusionConfig description) {
+        if (!description.renamed(config.name(), config.version()).equals(config)) {
+            throw new IllegalArgumentException("model " + config.name() + " cannot be saved as " + description
+                    + ": only the name and version may differ");
+        }
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(WEIGHTS + ".tmp");
@@ -151,7 +163,7 @@ public final class DiffusionModel implements Denoiser {
             }
             Files.move(tmp, dir.resolve(WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            config.write(dir.resolve(DESCRIPTION));
+            description.write(dir.resolve(DESCRIPTION));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save the model to " + dir + ": " + e.getMessage(), e);
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public final class Models {
     public static final String TORCHSCRIPT = "torchscript:";
     /** The packaged model the line uses unless told otherwise. */
-    public static final String DEFAULT = "spirit-s";
+    public static final String DEFAULT = "spirit-g";
 
     private Models() {
     }
@@ -17,7 +17,7 @@ public final class Models {
     /** Fails with a clear message when the reference names nothing loadable. */
     public static void check(String reference) {
         if (reference == null || reference.isBlank()) {
-            throw new IllegalArgumentException("segline.model is empty: name a packaged model (spirit-s), a model folder or torchscript:DIR");
+            throw new IllegalArgumentException("segline.model is empty: name a packaged model (spirit-g, spirit-s), a model folder or torchscript:DIR");
         }
         if (reference.startsWith(TORCHSCRIPT)) {
             TorchScriptDenoiser.checkFolder(Path.of(reference.substring(TORCHSCRIPT.length())));

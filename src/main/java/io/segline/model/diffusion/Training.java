@@ -351,7 +351,7 @@ public final class Training {
                 }
             }
             requireFinite(model, "the final model");
-            model.save(options.out());
+            model.save(options.out(), shape);
             saveCheckpoint(model, checkpoint, total[0], total[0]);
             return new Outcome(total[0] - first, Duration.between(began, Instant.now()), lastLoss, model.parameterCount(),
                     data.samples().size(), skipped);
@@ -601,7 +601,7 @@ public final class Training {
 
     private void saveCheckpoint(DiffusionModel model, Path dir, int step, int steps) {
         requireFinite(model, "the checkpoint at step " + step);
-        model.save(dir);
+        model.save(dir, shape);
         try {
             Files.writeString(dir.resolve("progress.json"), JSON.writeValueAsString(Map.of("step", step, "seed", options.seed(),
                     "steps", steps, "batch", options.batch())));

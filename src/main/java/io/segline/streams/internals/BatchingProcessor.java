@@ -305,6 +305,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         List<InFlight> ready = items.stream().filter(i -> i.failure == null).toList();
         long t0 = System.nanoTime();
         List<ClassProbabilities> coarse = null;
+        if (ready.isEmpty()) {
+            return;
+        }
         String batch = ready.size() == 1 ? "image " + ready.get(0).event.getImageId()
                 : "a batch of " + ready.size() + " images from " + ready.get(0).event.getImageId();
         try (var watch = StageWatchdog.shared().watch(StageNames.SEGMENT, batch, ready.size(), watchdogBound)) {

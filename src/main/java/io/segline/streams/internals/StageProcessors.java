@@ -44,7 +44,7 @@ public final class StageProcessors {
             public void process(FixedKeyRecord<String, ImageCaptured> record) {
                 long t0 = System.nanoTime();
                 ImageValidator.Decoded decoded;
-                try (var watch = StageWatchdog.shared().watch(StageNames.VALIDATE, "image " + record.value().getImageId(), 1, bound)) {
+                try (var watch = StageWatchdog.shared().watch(StageNames.VALIDATE, subject(record), 1, bound)) {
                     decoded = stage.validate(record.value());
                 }
                 InFlight item = new InFlight(record.value());
@@ -75,6 +75,12 @@ public final class StageProcessors {
                 return StageNames.ENRICH;
             }
         };
+    }
+
+    /** Names a capture for the watchdog's log, whatever state it is in (a tombstone has no value). */
+    private static String subject(FixedKeyRecord<String, ImageCaptured> record) {
+        ImageCaptured value = record.value();
+        return value != null && value.getImageId() != null ? "image " + value.getImageId() : "the record with key " + record.key();
     }
 
     static byte[] groundTruth(ImageCaptured event) {
