@@ -5,6 +5,7 @@ import io.segline.config.SeglineConfig.Keys;
 import io.segline.dataset.DatasetFolder;
 import io.segline.quality.EvaluationReport;
 import io.segline.quality.Evaluator;
+import io.segline.quality.GuidedUpsampler;
 import io.segline.quality.Measurer;
 import io.segline.quality.SegmentationMetrics;
 import io.segline.streams.SeglineTopology.Stages;
@@ -65,6 +66,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one line of JSON: mIoU, dice, mAcc, pixAcc, macroAUC, perClassIoU, images.")
     boolean json;
 
+    @Option(names = "--upsampling", paramLabel = "MODE",
+            description = "How probabilities reach each image's size before scoring: guided (snapped to the painting's edges, as the line "
+                    + "publishes them) or bilinear. Default: segline.output.upsampling, guided.")
+    String upsampling;
+
     @Mixin
     SettingsOptions settings;
 
@@ -80,7 +86,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         modes.put(Keys.REFINER, refiner);
         modes.put(Keys.ENRICHMENT, enrichment);
+        if (upsampling != null) {
+            modes.put(Keys.OUTPUT_UPSAMPLING, upsampling);
+        }
         SeglineConfig config = settings.config(modes);
+        GuidedUpsampler upsampler = Stages.upsampler(config);
         Stages stages = Stages.from(config);
         ValidationLimits limits = ValidationLimits.from(config);
         // Files on disk are not Kafka records: only the file-size limit applies, not the inline-record one.
@@ -89,7 +99,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<DatasetFolder.Entry> entries = DatasetFolder.read(dataset);
         Evaluator.Outcome outcome;
         try (Evaluator evaluator = new Evaluator(() -> new ImageValidator(offline), stages.enricher(), stages.segmenter(),
-                stages.refiner(), Measurer.CLASS_NAMES.size());
+                stages.refiner(), Measurer.CLASS_NAMES.size(), upsampler);
                 ProgressBar bar = new ProgressBarBuilder().setTaskName("evaluate").setInitialMax(entries.size())
                         .setStyle(ProgressBarStyle.ASCII)
                         .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
@@ -119,7 +129,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         String painters = String.join(", ", outcome.byPainter().keySet());
         String title = "Evaluation of " + dataset.getFileName() + " (painter " + painters + "): segmenter " + outcome.segmenter()
-                + ", caption enrichment " + outcome.enrichment() + ", refiner " + outcome.refiner();
+                + ", caption enrichment " + outcome.enrichment() + ", refiner " + outcome.refiner() + ", upsampling " + upsampler.mode();
         double correlation = outcome.confidenceCorrelation();
         EvaluationReport.write(report, title, rows, counts, overall, Measurer.CLASS_NAMES, outcome.scores(), outcome.failures());
 

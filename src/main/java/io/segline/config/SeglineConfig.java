@@ -91,6 +91,12 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String SUPPORT = "segline.support";
         public static final String REFINER = "segline.refiner";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
+        /** How probabilities reach the published resolution: guided (snapped to the painting's edges) or bilinear. */
+        public static final String OUTPUT_UPSAMPLING = "segline.output.upsampling";
+        /** The guided filter's regulariser ε (squared RGB in [0,1]): smaller follows weaker edges. */
+        public static final String OUTPUT_GUIDED_EPSILON = "segline.output.guided.epsilon";
+        /** The guided filter's window radius in the segmenter's working-resolution pixels. */
+        public static final String OUTPUT_GUIDED_RADIUS = "segline.output.guided.radius";
         public static final String COMMIT_INTERVAL_MS = "segline.commit.interval.ms";
         public static final String MAX_POLL_RECORDS = "segline.max.poll.records";
         public static final String CAPTION_LEXICON = "segline.caption.lexicon";
@@ -170,6 +176,9 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.DIFFUSION_SAMPLES, "0");
         d.put(Keys.REFINER, "none");
         d.put(Keys.OUTPUT_MAX_SIDE, "512");
+        d.put(Keys.OUTPUT_UPSAMPLING, "guided");
+        d.put(Keys.OUTPUT_GUIDED_EPSILON, "0.0001");
+        d.put(Keys.OUTPUT_GUIDED_RADIUS, "6");
         d.put(Keys.COMMIT_INTERVAL_MS, "1000");
         d.put(Keys.MAX_POLL_RECORDS, "8");
         return Map.copyOf(d);
@@ -258,6 +267,20 @@ public record SeglineConfig(Map<String, String> values) {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be a whole number, not '" + value + "'");
         }
+    }
+
+    /** A finite decimal number. */
+    public double getDouble(String key) {
+        String value = require(key);
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException(key + " must be a number, not '" + value + "'");
     }
 
     /** {@code true} or {@code false} (any case); anything else is refused rather than read as false. */

@@ -33,15 +33,23 @@ public final class Evaluator implements AutoCloseable {
     private final Segmenter segmenter;
     private final Refiner refiner;
     private final int classes;
+    private final GuidedUpsampler upsampler;
 
-    /** The stages to run, created here and owned by this evaluator. */
+    /** The stages to run, created here and owned by this evaluator; labels are upsampled as the line does by default. */
     public Evaluator(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher, Supplier<Segmenter> segmenter,
             Supplier<Refiner> refiner, int classes) {
+        this(validator, enricher, segmenter, refiner, classes, GuidedUpsampler.defaults());
+    }
+
+    /** As above, with the upsampling of probabilities to the images' size that the labels are scored after. */
+    public Evaluator(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher, Supplier<Segmenter> segmenter,
+            Supplier<Refiner> refiner, int classes, GuidedUpsampler upsampler) {
         this.validator = validator.get();
         this.enricher = enricher.get();
         this.segmenter = segmenter.get();
         this.refiner = refiner.get();
         this.classes = classes;
+        this.upsampler = upsampler;
     }
 
     /** One image's score, for the report: its mIoU and the segmenter's mean confidence (mean of the per-pixel maximum probability). */
@@ -117,10 +125,11 @@ public final class Evaluator implements AutoCloseable {
                     ClassProbabilities probabilities = refiner.refine(decoded.image(), coarse, caption).probabilities();
                     int w = decoded.image().getWidth();
                     int h = decoded.image().getHeight();
+                    byte[] labels = upsampler.labels(probabilities, decoded.image(), w, h).labels();
                     if (entry.mask().isEmpty()) {
                         unlabelled++;
                         if (predictions != null) {
-                            Files.write(predictions.resolve(entry.id() + ".png"), MaskEncoding.labelMapPng(probabilities.resize(w, h).labels(), w, h));
+                            Files.write(predictions.resolve(entry.id() + ".png"), MaskEncoding.labelMapPng(labels, w, h));
                         }
                         continue;
                     }
@@ -130,7 +139,7 @@ public final class Evaluator implements AutoCloseable {
                         failures.put(entry.id(), "mask is " + size[0] + "x" + size[1] + " but the image is " + w + "x" + h);
                         continue;
                     }
-                    GroundTruth.Scored scored = GroundTruth.score(probabilities, truth, w, h, true);
+                    GroundTruth.Scored scored = GroundTruth.score(probabilities, labels, truth, w, h, true);
                     overall.merge(scored.metrics());
                     String style = entry.style().orElse("unspecified");
                     String painter = entry.painter().orElse("unspecified");

@@ -25,14 +25,23 @@ public final class GroundTruth {
         return MaskEncoding.readLabelMap(png, size);
     }
 
+    /** Scores the arg-max of the probabilities bilinearly resampled to the ground truth's size. */
     public static Scored score(ClassProbabilities probabilities, byte[] truth, int width, int height, boolean withProbabilities) {
         ClassProbabilities resized = probabilities.resize(width, height);
-        byte[] predicted = resized.labels();
+        return score(resized, resized.labels(), truth, width, height, withProbabilities);
+    }
+
+    /**
+     * Scores labels already made at the ground truth's size (as the measure stage publishes them); the
+     * probabilities, resampled bilinearly, only feed the macro-AUC when {@code withProbabilities}.
+     */
+    public static Scored score(ClassProbabilities probabilities, byte[] predicted, byte[] truth, int width, int height,
+            boolean withProbabilities) {
         SegmentationMetrics metrics = new SegmentationMetrics(probabilities.classes());
         metrics.add(truth, predicted);
         metrics.addBoundaries(truth, predicted, width, height);
         if (withProbabilities) {
-            metrics.addProbabilities(truth, resized.planes());
+            metrics.addProbabilities(truth, probabilities.resize(width, height).planes());
         }
         return new Scored(predicted, width, height, metrics);
     }

@@ -32,12 +32,20 @@ public final class Measurer {
     private final int outputMaxSide;
     private final long maxResultBytes;
     private final java.util.function.Function<String, QcProfile> profiles;
+    private final GuidedUpsampler upsampler;
 
-    /** {@code profiles} gives the capture-QC profile of a line; null turns capture QC off. */
+    /** {@code profiles} gives the capture-QC profile of a line; null turns capture QC off. Labels are upsampled guided. */
     public Measurer(int outputMaxSide, long maxResultBytes, java.util.function.Function<String, QcProfile> profiles) {
+        this(outputMaxSide, maxResultBytes, profiles, GuidedUpsampler.defaults());
+    }
+
+    /** As above, with the upsampling from the segmenter's resolution to the published one. */
+    public Measurer(int outputMaxSide, long maxResultBytes, java.util.function.Function<String, QcProfile> profiles,
+            GuidedUpsampler upsampler) {
         this.outputMaxSide = outputMaxSide;
         this.maxResultBytes = maxResultBytes;
         this.profiles = profiles;
+        this.upsampler = upsampler;
     }
 
     /** Both outputs of one image, and a small overlay of the mask on the image for people to look at (PNG). */
@@ -56,18 +64,10 @@ public final class Measurer {
         double scale = Math.min(1.0, (double) outputMaxSide / Math.max(imageWidth, imageHeight));
         int w = Math.max(1, (int) Math.round(imageWidth * scale));
         int h = Math.max(1, (int) Math.round(imageHeight * scale));
-        ClassProbabilities p = in.probabilities().resize(w, h);
-        byte[] labels = p.labels();
-        float[] confidence = p.confidence();
-
-        long[] area = new long[CLASS_NAMES.size()];
-        double[] confidenceSum = new double[CLASS_NAMES.size()];
-        double totalConfidence = 0;
-        for (int i = 0; i < labels.length; i++) {
-            area[labels[i]]++;
-            confidenceSum[labels[i]] += confidence[i];
-            totalConfidence += confidence[i];
-        }
+        GuidedUpsampler.Labels upsampled = upsampler.labels(in.probabilities(), in.image(), w, h);
+        byte[] labels = upsampled.labels();
+        long[] area = upsampled.area();
+        double[] confidenceSum = upsampled.confidenceSum();
         List<ClassMask> classes = new ArrayList<>();
         for (int c = 0; c < CLASS_NAMES.size(); c++) {
             classes.add(ClassMask.newBuilder()
@@ -78,7 +78,7 @@ public final class Measurer {
                     .setMeanConfidence(area[c] == 0 ? 0 : confidenceSum[c] / area[c])
                     .build());
         }
-        double meanConfidence = totalConfidence / labels.length;
+        double meanConfidence = upsampled.meanConfidence();
         byte[] png = MaskEncoding.labelMapPng(labels, w, h);
         long approximateSize = png.length + classes.stream().mapToLong(m -> 5L * m.getRle().getCounts().size()).sum() + 4096;
         if (approximateSize > maxResultBytes) {
@@ -148,8 +148,10 @@ public final class Measurer {
             }
             if (truth != null) {
                 try {
-                    groundTruth = GroundTruth.toRecord(GroundTruth.score(in.probabilities(), truth, size[0], size[1], false).metrics(),
-                            CLASS_NAMES);
+                    byte[] atTruthSize = w == size[0] && h == size[1] ? labels
+                            : upsampler.labels(in.probabilities(), in.image(), size[0], size[1]).labels();
+                    groundTruth = GroundTruth.toRecord(GroundTruth.score(in.probabilities(), atTruthSize, truth, size[0], size[1], false)
+                            .metrics(), CLASS_NAMES);
                 } catch (IllegalArgumentException e) {
                     reasons.add("the ground-truth mask has labels outside the classes (" + e.getMessage() + "); it was ignored");
                 }

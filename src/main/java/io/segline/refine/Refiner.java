@@ -17,11 +17,33 @@ public interface Refiner {
     /** The mode name, as configured ({@code segline.refiner}). */
     String name();
 
-    /** The refiner a mode name selects. */
+    /** The modes {@link #forMode} knows. */
+    java.util.List<String> MODES = java.util.List.of("none", "symmetry");
+
+    /**
+     * The refiner a mode name selects: {@code none}, {@code symmetry}, or several joined by {@code +}
+     * (run in that order).
+     */
     static Refiner forMode(String mode) {
-        if ("none".equals(mode)) {
-            return new NoRefinement();
+        if (mode == null || mode.isBlank()) {
+            throw new IllegalArgumentException("No refiner given; available: " + String.join(", ", MODES));
         }
-        throw new IllegalArgumentException("Unknown refiner '" + mode + "'; available: none");
+        String[] parts = mode.trim().split("\\+");
+        if (parts.length > 1) {
+            java.util.List<Refiner> chain = new java.util.ArrayList<>();
+            for (String part : parts) {
+                if (part.equals("none")) {
+                    throw new IllegalArgumentException("Refiner 'none' cannot be chained ('" + mode + "')");
+                }
+                chain.add(forMode(part));
+            }
+            return new Refinements.Chain(chain);
+        }
+        return switch (mode.trim()) {
+            case "none" -> new NoRefinement();
+            case "symmetry" -> new SymmetryRefiner();
+            default -> throw new IllegalArgumentException("Unknown refiner '" + mode + "'; available: " + String.join(", ", MODES)
+                    + ", or several joined by + (e.g. g4seg+symmetry)");
+        };
     }
 }

@@ -8,8 +8,7 @@ import io.segline.monitor.ImageIndexProcessor;
 import io.segline.monitor.ImageSummary;
 import io.segline.monitor.JsonSerde;
 import io.segline.monitor.MonitorTopology;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.Stores;
+import io.segline.quality.GuidedUpsampler;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
 import io.segline.refine.Refiner;
@@ -21,6 +20,8 @@ import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The line as a Kafka Streams topology: validate, enrich, segment, refine, measure, then one record to
@@ -51,6 +53,18 @@ public final class SeglineTopology {
             Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer,
             MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger, boolean batchOverlap) {
 
+        /** The upsampling of the measure stage from {@code segline.output.*}; a bad value is refused with its key. */
+        public static GuidedUpsampler upsampler(SeglineConfig config) {
+            try {
+                return GuidedUpsampler.forMode(config.get(Keys.OUTPUT_UPSAMPLING), (float) config.getDouble(Keys.OUTPUT_GUIDED_EPSILON),
+                        (float) config.getDouble(Keys.OUTPUT_GUIDED_RADIUS));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(Keys.OUTPUT_UPSAMPLING + ", " + Keys.OUTPUT_GUIDED_EPSILON + " and " + Keys.OUTPUT_GUIDED_RADIUS
+                        + " are wrong: " + e.getMessage());
+            }
+        }
+
+
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
             ValidationLimits limits = ValidationLimits.from(config);
@@ -68,9 +82,10 @@ public final class SeglineTopology {
             Refiner.forMode(refiner);
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
+            GuidedUpsampler upsampler = upsampler(config);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.create(spec), () -> Refiner.forMode(refiner),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config)), MonitorTopology.Settings.from(config),
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler), MonitorTopology.Settings.from(config),
                     config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)),
                     config.getBoolean(Keys.BATCH_OVERLAP));
         }

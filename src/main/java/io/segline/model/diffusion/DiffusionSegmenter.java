@@ -83,7 +83,8 @@ public final class DiffusionSegmenter implements Segmenter {
             for (int c = 0; c < k; c++) {
                 System.arraycopy(probabilities, (i * k + c) * w * h, planes[c], 0, w * h);
             }
-            out.add(new ClassProbabilities(w, h, planes).resize(images.get(i).getWidth(), images.get(i).getHeight()));
+            // At the working resolution: refiners work there, and the measure stage upsamples to the scan in bands.
+            out.add(new ClassProbabilities(w, h, planes));
         }
         return out;
     }

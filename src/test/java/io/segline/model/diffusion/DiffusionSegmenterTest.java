@@ -35,7 +35,8 @@ class DiffusionSegmenterTest {
             List<ClassProbabilities> batched = segmenter.segmentBatch(images, captions);
             for (int i = 0; i < images.size(); i++) {
                 ClassProbabilities alone = segmenter.segment(images.get(i), captions.get(i));
-                assertThat(alone.width()).isEqualTo(64);
+                assertThat(alone.width()).as("probabilities at the model's working resolution, not the image's").isEqualTo(32);
+                assertThat(alone.height()).isEqualTo(40);
                 for (int c = 0; c < alone.classes(); c++) {
                     float[] a = alone.planes()[c];
                     float[] b = batched.get(i).planes()[c];
