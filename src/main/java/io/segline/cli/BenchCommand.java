@@ -279,9 +279,9 @@ public final class BenchCommand implements Callable<Integer> {
                 Map<String, Histogram> times = new LinkedHashMap<>();
                 ImageValidator validator = stages.validator().get();
                 var enricher = stages.enricher().get();
-                Refiner refiner = stages.refiner().get();
                 Measurer measurer = stages.measurer().get();
                 try (Segmenter segmenter = stages.segmenter().get()) {
+                    Refiner refiner = stages.refiner().apply(segmenter);
                     for (int start = next.getAndAdd(batch); start < captures.size(); start = next.getAndAdd(batch)) {
                         List<ImageCaptured> chunk = captures.subList(start, Math.min(captures.size(), start + batch));
                         directChunk(chunk, validator, enricher, segmenter, refiner, measurer, times);

@@ -7,6 +7,7 @@ import io.segline.dataset.Painter;
 import io.segline.dataset.SynthWriter;
 import io.segline.model.diffusion.DiffusionConfig;
 import io.segline.model.diffusion.DiffusionModel;
+import io.segline.model.diffusion.ImagePathwayTraining;
 import io.segline.model.diffusion.Training;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,10 +39,13 @@ import picocli.CommandLine.Spec;
             "the last good checkpoint (a checkpoint is only written when every weight is finite).",
             "At the end the model is evaluated on a held-out set (OUT/held-out-evaluation): by default paintings of the",
             "atelier painter, which no training set of segline's uses, or your own folder with --held-out-dataset.",
+            "With --image-pathway --init MODEL it trains only the image pathway that G4Seg refinement regenerates paintings",
+            "with (segline.refiner=g4seg), leaving the segmenter's weights as they are, and saves the model with it to --out.",
             "Examples:",
             "  segline dataset synth --painter composer --out train --count 6000 --seed 11",
             "  segline train --data train --out models/mine --steps 12000",
-            "  segline train --init spirit-g --data my-8-paintings --out my-model --minutes 15 --held-out-dataset my-test-set"})
+            "  segline train --init spirit-g --data my-8-paintings --out my-model --minutes 15 --held-out-dataset my-test-set",
+            "  segline train --image-pathway --init my-model --data train --out my-model --steps 1500 --batch 16"})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -127,6 +131,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--held-out-dataset", paramLabel = "DIR", description = "Evaluate on this labelled folder instead of a generated set.")
     Path heldOutDataset;
 
+    @Option(names = "--image-pathway",
+            description = "Train only the image pathway of the --init model (the painting's own denoiser that G4Seg refinement needs) and"
+                    + " save the model with it to --out.")
+    boolean imagePathway;
+
+    @Option(names = "--pathway-width", defaultValue = "16",
+            description = "With --image-pathway: channels of the pathway's first level (default: ${DEFAULT-VALUE}).")
+    int pathwayWidth;
+
     @Mixin
     SettingsOptions settings;
 
@@ -135,6 +148,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (imagePathway) {
+            return trainImagePathway();
+        }
         PrintWriter o = spec.commandLine().getOut();
         String modelName = name != null ? name : out.toAbsolutePath().getFileName().toString();
         List<String> classes = DatasetFolder.classes(data.get(0));
@@ -156,21 +172,25 @@ public final class TrainCommand implements Callable<Integer> {
                     o.printf("Training %s: %,d parameters, %d labelled images from %s, steps %d..%d, batch %d, device %s%n",
                             modelName, parameters, images, data, firstStep, total, batch, options.device());
                     o.flush();
-                    bar[0] = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(firstStep, Duration.ZERO)
-                            .setStyle(ProgressBarStyle.ASCII).showSpeed()
-                            .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
-                            .build();
+                    bar[0] = progress(total, firstStep);
                 }
+
+                private final LossLog log = new LossLog(o, noProgress);
 
                 @Override
                 public void step(int step, float loss, float lr) {
                     bar[0].stepTo(step);
                     bar[0].setExtraMessage(String.format(" loss %.4f lr %.2e", loss, lr));
+                    log.step(step, loss, lr);
                 }
 
                 @Override
                 public void checkpoint(int step, Path where) {
                     bar[0].setExtraMessage(" checkpoint at step " + step);
+                    if (noProgress) {
+                        o.printf("checkpoint at step %d in %s%n", step, where);
+                        o.flush();
+                    }
                 }
 
                 @Override
@@ -218,10 +238,101 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int trainImagePathway() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (init == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--image-pathway needs --init MODEL: the segmenter to give a pathway");
+        }
+        ImagePathwayTraining.Options options = new ImagePathwayTraining.Options(data, init, out, pathwayWidth, steps, batch, seed, learningRate,
+                DiffusionModel.device(device), 0.8f, 32f);
+        ProgressBar[] bar = new ProgressBar[1];
+        ImagePathwayTraining.Outcome outcome;
+        try {
+            outcome = new ImagePathwayTraining(options).run(new Training.Listener() {
+                @Override
+                public void started(int firstStep, int total, long parameters, int images) {
+                    o.printf("Training the image pathway of %s: %,d parameters, %d labelled images from %s, %d steps, batch %d, device %s%n",
+                            init, parameters, images, data, total, batch, options.device());
+                    o.flush();
+                    bar[0] = progress(total, firstStep);
+                }
+
+                private final LossLog log = new LossLog(o, noProgress);
+
+                @Override
+                public void step(int step, float loss, float lr) {
+                    bar[0].stepTo(step);
+                    bar[0].setExtraMessage(String.format(" loss %.4f lr %.2e", loss, lr));
+                    log.step(step, loss, lr);
+                }
+
+                @Override
+                public void checkpoint(int step, Path where) {
+                }
+
+                @Override
+                public void skipped(int step, String why, float newRate) {
+                    o.printf("%nStep %d skipped: %s; learning rate halved to %.2e%n", step, why, newRate);
+                    o.flush();
+                }
+            });
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+        o.printf("Trained the image pathway for %d steps in %s (last loss %.4f%s); model with its pathway saved to %s%n", outcome.steps(),
+                human(outcome.wallTime()), outcome.lastLoss(), outcome.skippedSteps() > 0 ? ", " + outcome.skippedSteps()
+                + " non-finite steps skipped" : "", out);
+        o.flush();
+        return 0;
+    }
+
+    private ProgressBar progress(int total, int first) {
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(first, Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII).showSpeed()
+                .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
     private static void deleteTree(Path dir) throws java.io.IOException {
         try (var files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Without a progress bar (a run in the background, a log file), a line every {@value #LOG_EVERY} steps with
+     * the mean loss since the last line, the learning rate and the seconds per step.
+     */
+    static final class LossLog {
+        static final int LOG_EVERY = 50;
+        private final PrintWriter out;
+        private final boolean on;
+        private double sum;
+        private int count;
+        private long since = System.nanoTime();
+
+        LossLog(PrintWriter out, boolean on) {
+            this.out = out;
+            this.on = on;
+        }
+
+        void step(int step, float loss, float lr) {
+            if (!on) {
+                return;
+            }
+            sum += loss;
+            count++;
+            if (step % LOG_EVERY == 0) {
+                long now = System.nanoTime();
+                out.printf(java.util.Locale.ROOT, "step %d loss %.4f lr %.2e %.2f s/step%n", step, sum / count, lr, (now - since) / 1e9 / count);
+                out.flush();
+                sum = 0;
+                count = 0;
+                since = now;
             }
         }
     }

@@ -90,6 +90,15 @@ public record SeglineConfig(Map<String, String> values) {
         /** A dataset folder of K annotated paintings of the collection for the model's support-query attention; empty: none. */
         public static final String SUPPORT = "segline.support";
         public static final String REFINER = "segline.refiner";
+        /** G4Seg: timestep t_s (of T) the painting is noised to before its one-step regeneration. */
+        public static final String G4SEG_TIMESTEP = "segline.g4seg.timestep";
+        /** G4Seg: injection weight α of the coarse mask in the image pathway's attention. */
+        public static final String G4SEG_ALPHA = "segline.g4seg.alpha";
+        /** G4Seg: weight β of a pixel's own probability when mixed with its correspondence's. */
+        public static final String G4SEG_BETA = "segline.g4seg.beta";
+        /** G4Seg: the uncertain band [low, high] of coarse probability inside which pixels may change. */
+        public static final String G4SEG_BAND_LOW = "segline.g4seg.band.low";
+        public static final String G4SEG_BAND_HIGH = "segline.g4seg.band.high";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
         /** How probabilities reach the published resolution: guided (snapped to the painting's edges) or bilinear. */
         public static final String OUTPUT_UPSAMPLING = "segline.output.upsampling";
@@ -176,6 +185,11 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.DIFFUSION_SAMPLES, "0");
         d.put(Keys.REFINER, "none");
         d.put(Keys.OUTPUT_MAX_SIDE, "512");
+        d.put(Keys.G4SEG_TIMESTEP, "400");
+        d.put(Keys.G4SEG_ALPHA, "8");
+        d.put(Keys.G4SEG_BETA, "0.8");
+        d.put(Keys.G4SEG_BAND_LOW, "0.2");
+        d.put(Keys.G4SEG_BAND_HIGH, "0.6");
         d.put(Keys.OUTPUT_UPSAMPLING, "guided");
         d.put(Keys.OUTPUT_GUIDED_EPSILON, "0.0001");
         d.put(Keys.OUTPUT_GUIDED_RADIUS, "6");

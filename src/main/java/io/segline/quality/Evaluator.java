@@ -37,17 +37,17 @@ public final class Evaluator implements AutoCloseable {
 
     /** The stages to run, created here and owned by this evaluator; labels are upsampled as the line does by default. */
     public Evaluator(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher, Supplier<Segmenter> segmenter,
-            Supplier<Refiner> refiner, int classes) {
+            java.util.function.Function<Segmenter, Refiner> refiner, int classes) {
         this(validator, enricher, segmenter, refiner, classes, GuidedUpsampler.defaults());
     }
 
     /** As above, with the upsampling of probabilities to the images' size that the labels are scored after. */
     public Evaluator(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher, Supplier<Segmenter> segmenter,
-            Supplier<Refiner> refiner, int classes, GuidedUpsampler upsampler) {
+            java.util.function.Function<Segmenter, Refiner> refiner, int classes, GuidedUpsampler upsampler) {
         this.validator = validator.get();
         this.enricher = enricher.get();
         this.segmenter = segmenter.get();
-        this.refiner = refiner.get();
+        this.refiner = refiner.apply(this.segmenter);
         this.classes = classes;
         this.upsampler = upsampler;
     }

@@ -11,6 +11,7 @@ import io.segline.monitor.MonitorTopology;
 import io.segline.quality.GuidedUpsampler;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
+import io.segline.refine.G4SegRefiner;
 import io.segline.refine.Refiner;
 import io.segline.streams.internals.BatchingProcessor;
 import io.segline.streams.internals.InFlight;
@@ -19,6 +20,7 @@ import io.segline.streams.internals.StageProcessors;
 import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,9 +50,12 @@ public final class SeglineTopology {
     private SeglineTopology() {
     }
 
-    /** The stages, created per stream thread from their suppliers. */
+    /**
+     * The stages, created per stream thread from their suppliers; the refiner is made for the thread's
+     * segmenter (G4Seg works on the segmenter's own model).
+     */
     public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
-            Supplier<Segmenter> segmenter, Supplier<Refiner> refiner, Supplier<Measurer> measurer,
+            Supplier<Segmenter> segmenter, Function<Segmenter, Refiner> refiner, Supplier<Measurer> measurer,
             MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger, boolean batchOverlap) {
 
         /** The upsampling of the measure stage from {@code segline.output.*}; a bad value is refused with its key. */
@@ -64,6 +69,17 @@ public final class SeglineTopology {
             }
         }
 
+
+        /** G4Seg's settings from {@code segline.g4seg.*}; a bad value is refused with its keys. */
+        public static G4SegRefiner.Settings g4seg(SeglineConfig config) {
+            try {
+                return new G4SegRefiner.Settings(config.getInt(Keys.G4SEG_TIMESTEP), (float) config.getDouble(Keys.G4SEG_ALPHA),
+                        (float) config.getDouble(Keys.G4SEG_BETA), (float) config.getDouble(Keys.G4SEG_BAND_LOW),
+                        (float) config.getDouble(Keys.G4SEG_BAND_HIGH));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("segline.g4seg.* settings are wrong: " + e.getMessage());
+            }
+        }
 
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
         public static Stages from(SeglineConfig config) {
@@ -79,12 +95,27 @@ public final class SeglineTopology {
             if (segmenter.equals("diffusion")) {
                 io.segline.model.diffusion.DiffusionModel.useThreads(parallelism.modelThreads());
             }
-            Refiner.forMode(refiner);
+            G4SegRefiner.Settings g4seg = g4seg(config);
+            try {
+                Refiner.check(refiner);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(Keys.REFINER, refiner, e.getMessage());
+            }
+            if (Refiner.needsImagePathway(refiner)) {
+                if (!segmenter.equals("diffusion")) {
+                    throw new ConfigException(Keys.REFINER, refiner, "g4seg refines the diffusion segmenter's masks with its model's image "
+                            + "pathway; segline.segmenter is " + segmenter);
+                }
+                if (!io.segline.model.diffusion.Models.hasImagePathway(spec.model())) {
+                    throw new ConfigException(Keys.REFINER, refiner, "model " + spec.model() + " has no image pathway for g4seg "
+                            + "(segline train --image-pathway adds one)");
+                }
+            }
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             GuidedUpsampler upsampler = upsampler(config);
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
-                    () -> Segmenter.create(spec), () -> Refiner.forMode(refiner),
+                    () -> Segmenter.create(spec), thread -> Refiner.create(refiner, thread, g4seg),
                     () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler), MonitorTopology.Settings.from(config),
                     config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)),
                     config.getBoolean(Keys.BATCH_OVERLAP));

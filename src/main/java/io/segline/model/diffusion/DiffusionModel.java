@@ -35,6 +35,8 @@ public final class DiffusionModel implements Denoiser {
     private final Model model;
     private final SpiritNet net;
     private final ParameterStore inference;
+    /** The image pathway G4Seg regenerates paintings with, or null when the model has none. */
+    private ImagePathway imagePathway;
     /** Support tokens {@code (1, K·N, C)} of the collection's annotated paintings, or null. */
     private NDArray support;
     private int supportCount;
@@ -100,7 +102,11 @@ public final class DiffusionModel implements Denoiser {
             throw new IllegalArgumentException(dir + " is not a segline model folder: it has no " + DESCRIPTION);
         }
         try (InputStream in = Files.newInputStream(description); InputStream weights = Files.newInputStream(dir.resolve(WEIGHTS))) {
-            return load(DiffusionConfig.read(in, description.toString()), weights, device, dir.toString());
+            DiffusionModel model = load(DiffusionConfig.read(in, description.toString()), weights, device, dir.toString());
+            if (ImagePathway.isIn(dir)) {
+                model.useImagePathway(ImagePathway.load(dir, device));
+            }
+            return model;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the model in " + dir + ": " + e.getMessage(), e);
         }
@@ -114,7 +120,11 @@ public final class DiffusionModel implements Denoiser {
             if (in == null || weights == null) {
                 throw new IllegalArgumentException("No model '" + name + "' is packaged with segline");
             }
-            return load(DiffusionConfig.read(in, base + DESCRIPTION), weights, device, "classpath:" + base);
+            DiffusionModel model = load(DiffusionConfig.read(in, base + DESCRIPTION), weights, device, "classpath:" + base);
+            if (ImagePathway.isPackagedWith(name)) {
+                model.useImagePathway(ImagePathway.loadResource(name, device));
+            }
+            return model;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the packaged model " + name + ": " + e.getMessage(), e);
         }
@@ -164,6 +174,9 @@ public final class DiffusionModel implements Denoiser {
             Files.move(tmp, dir.resolve(WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             description.write(dir.resolve(DESCRIPTION));
+            if (imagePathway != null) {
+                imagePathway.save(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save the model to " + dir + ": " + e.getMessage(), e);
         }
@@ -175,6 +188,35 @@ public final class DiffusionModel implements Denoiser {
 
     public SpiritNet net() {
         return net;
+    }
+
+    /** Gives the model an image pathway (it owns it from now on and closes it with itself); refused when the shapes differ. */
+    public void useImagePathway(ImagePathway pathway) {
+        ImagePathway.Spec expected = ImagePathway.Spec.of(config, pathway.spec().width());
+        if (!pathway.spec().equals(expected)) {
+            pathway.close();
+            throw new IllegalArgumentException("The image pathway " + pathway.spec() + " does not fit model " + config.name() + " (expected "
+                    + expected + ")");
+        }
+        if (imagePathway != null) {
+            imagePathway.close();
+        }
+        imagePathway = pathway;
+    }
+
+    /** The image pathway, when the model has one (G4Seg refinement needs it). */
+    public java.util.Optional<ImagePathway> imagePathway() {
+        return java.util.Optional.ofNullable(imagePathway);
+    }
+
+    /**
+     * The encoder's features of images {@code (B,3,H,W)} in [0,1] at the input size: the input-resolution stem
+     * and 1/2, 1/4, 1/8 of it, attached to {@code scope}. G4Seg matches pixels by these.
+     */
+    public NDList features(NDManager scope, NDArray images) {
+        NDList features = net.encode(inference, images, false);
+        features.attach(scope);
+        return features;
     }
 
     /** Number of trainable values. */
@@ -261,6 +303,9 @@ public final class DiffusionModel implements Denoiser {
 
     @Override
     public void close() {
+        if (imagePathway != null) {
+            imagePathway.close();
+        }
         model.close();
     }
 }

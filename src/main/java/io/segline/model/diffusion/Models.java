@@ -35,6 +35,16 @@ public final class Models {
         }
     }
 
+    /** Whether the model a reference names has an image pathway (G4Seg refinement needs one). */
+    public static boolean hasImagePathway(String reference) {
+        check(reference);
+        if (reference.startsWith(TORCHSCRIPT)) {
+            return false;
+        }
+        Path dir = Path.of(reference);
+        return Files.isDirectory(dir) ? ImagePathway.isIn(dir) : ImagePathway.isPackagedWith(reference);
+    }
+
     public static Denoiser denoiser(String reference, String device) {
         check(reference);
         if (reference.startsWith(TORCHSCRIPT)) {

@@ -6,15 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The denoiser of segline's diffusion segmenter, after SPIRIT (§3.2–3.3), sized for CPUs.
@@ -44,9 +39,7 @@ import java.util.Map;
  * per row: image {@code (B,3,H,W)} and mask fractions {@code (B,K,H/8,W/8)}. Output: x̂0 logits
  * {@code (B,K,H,W)}.
  */
-public final class SpiritNet extends AbstractBlock {
-    private static final int GROUPS = 8;
-    private static final int TIME_FEATURES = 64;
+public final class SpiritNet extends UnitNet {
     private static final int ATTENTION_DIM = 64;
 
     private final DiffusionConfig config;
@@ -54,8 +47,6 @@ public final class SpiritNet extends AbstractBlock {
     private final int c1;
     private final int c2;
     private final int c3;
-    private final Map<String, Block> blocks = new LinkedHashMap<>();
-    private final Map<String, Shape> initShapes = new LinkedHashMap<>();
     private final Attention cross;
     private final Attention self;
     private boolean symmetryOn;
@@ -65,7 +56,6 @@ public final class SpiritNet extends AbstractBlock {
     }
 
     public SpiritNet(DiffusionConfig config) {
-        super((byte) 1);
         this.config = config;
         this.symmetryOn = config.symmetry();
         c0 = config.width();
@@ -96,10 +86,8 @@ public final class SpiritNet extends AbstractBlock {
         }
         if (config.support()) {
             conv("support", c3, c3, 3, 1);
-            Block maskEmbedding = addChildBlock("supportMask", Conv2d.builder().setKernelShape(new Shape(3, 3))
-                    .optPadding(new Shape(1, 1)).setFilters(c3).build());
-            blocks.put("supportMask", maskEmbedding);
-            initShapes.put("supportMask", new Shape(1, config.classes(), 8, 8));
+            child("supportMask", Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(c3).build(),
+                    new Shape(1, config.classes(), 8, 8));
         }
         norm("selfNorm", c3);
         self = addChildBlock("self", new Attention(Attention.Kind.SELF, c3, c3, ATTENTION_DIM));
@@ -109,9 +97,7 @@ public final class SpiritNet extends AbstractBlock {
         conv("up1a", c2 + c1, c1, 3, 1);
         conv("up1b", c1, c1, 3, 1);
         conv("up0", c1 + c0, c0, 3, 1);
-        Block head = addChildBlock("head", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.classes()).build());
-        blocks.put("head", head);
-        initShapes.put("head", new Shape(1, c0, 8, 8));
+        child("head", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.classes()).build(), new Shape(1, c0, 8, 8));
     }
 
     public DiffusionConfig config() {
@@ -121,43 +107,6 @@ public final class SpiritNet extends AbstractBlock {
     /** Bypasses the trained symmetry block (an ablation of a trained model; its weights stay loaded). */
     public void switchOffSymmetry() {
         symmetryOn = false;
-    }
-
-    private void conv(String name, int in, int out, int kernel, int stride) {
-        Block block = addChildBlock(name, Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
-                .optPadding(new Shape(kernel / 2, kernel / 2)).optStride(new Shape(stride, stride)).setFilters(out).build());
-        blocks.put(name, block);
-        initShapes.put(name, new Shape(1, in, 8, 8));
-        norm(name + "Norm", out);
-    }
-
-    private void norm(String name, int channels) {
-        Block block = addChildBlock(name, new GroupNorm(GROUPS, channels));
-        blocks.put(name, block);
-        initShapes.put(name, new Shape(1, channels, 8, 8));
-    }
-
-    private void linear(String name, int in, int out, int rank) {
-        Block block = addChildBlock(name, Linear.builder().setUnits(out).build());
-        blocks.put(name, block);
-        initShapes.put(name, rank == 3 ? new Shape(1, 1, in) : new Shape(1, in));
-    }
-
-    private NDArray apply(ParameterStore ps, String name, NDArray x, boolean training) {
-        return blocks.get(name).forward(ps, new NDList(x), training).singletonOrThrow();
-    }
-
-    /** conv, then group norm of (conv + extra), then SiLU. */
-    private NDArray unit(ParameterStore ps, String name, NDArray x, NDArray extra, boolean training) {
-        NDArray y = apply(ps, name, x, training);
-        if (extra != null) {
-            y = y.add(extra);
-        }
-        return Activation.swish(apply(ps, name + "Norm", y, training), 1f);
-    }
-
-    private static NDArray up(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2);
     }
 
     /** Image features at 1/2, 1/4, 1/8 and 1/16 of the input, plus the input-resolution stem. */
@@ -181,23 +130,6 @@ public final class SpiritNet extends AbstractBlock {
         NDArray keyMask = valid.sub(1f).mul(1e4f).reshape(batch, 1, -1);
         NDArray pooled = e.mul(valid.expandDims(2)).sum(new int[] {1}).div(valid.sum(new int[] {1}, true).maximum(1f));
         return new Text(e, keyMask, pooled);
-    }
-
-    private static NDArray timeFeatures(NDArray t) {
-        NDManager m = t.getManager();
-        int half = TIME_FEATURES / 2;
-        NDArray freqs = m.arange(half).toType(DataType.FLOAT32, false).mul((float) (-Math.log(10000.0) / half)).exp();
-        NDArray args = t.toType(DataType.FLOAT32, false).mul(1000f).expandDims(1).mul(freqs.expandDims(0));
-        return NDArrays.concat(new NDList(args.sin(), args.cos()), 1);
-    }
-
-    private static NDArray toTokens(NDArray map) {
-        Shape s = map.getShape();
-        return map.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2) * s.get(3), s.get(1));
-    }
-
-    private static NDArray toMap(NDArray tokens, Shape like) {
-        return tokens.reshape(like.get(0), like.get(2), like.get(3), like.get(1)).transpose(0, 3, 1, 2);
     }
 
     /**
@@ -272,9 +204,7 @@ public final class SpiritNet extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (Map.Entry<String, Block> e : blocks.entrySet()) {
-            e.getValue().initialize(manager, dataType, initShapes.get(e.getKey()));
-        }
+        super.initializeChildBlocks(manager, dataType, inputShapes);
         cross.initialize(manager, dataType, new Shape(1, 1, c3));
         self.initialize(manager, dataType, new Shape(1, 1, c3));
     }

@@ -98,7 +98,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private final boolean overlap;
     private final Supplier<ImageValidator> validators;
     private final Supplier<Segmenter> segmenters;
-    private final Supplier<Refiner> refiners;
+    private final java.util.function.Function<Segmenter, Refiner> refiners;
     private final Supplier<Measurer> measurers;
     private final Serde<ImageCaptured> captures;
     private final String imagesTopic;
@@ -122,7 +122,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private io.micrometer.core.instrument.Timer measureTimer;
 
     public BatchingProcessor(int batchSize, Duration linger, boolean overlap, Supplier<ImageValidator> validators,
-            Supplier<Segmenter> segmenters, Supplier<Refiner> refiners, Supplier<Measurer> measurers, Serde<ImageCaptured> captures,
+            Supplier<Segmenter> segmenters, java.util.function.Function<Segmenter, Refiner> refiners, Supplier<Measurer> measurers, Serde<ImageCaptured> captures,
             String imagesTopic) {
         this.batchSize = batchSize;
         this.linger = linger;
@@ -142,7 +142,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.watchdogBound = StageWatchdog.boundFrom(context.appConfigs());
         this.validator = validators.get();
         this.segmenter = segmenters.get();
-        this.refiner = refiners.get();
+        this.refiner = refiners.apply(segmenter);
         this.measurer = measurers.get();
         this.segmentTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.SEGMENT);
         this.refineTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.REFINE);
