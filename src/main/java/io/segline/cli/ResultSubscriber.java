@@ -149,7 +149,7 @@ public final class ResultSubscriber implements AutoCloseable {
             }
         } else if (topic.equals(topics.masks().name())) {
             SegmentationResult mask = topics.masks().valueSerde().deserializer().deserialize(topic, record.value());
-            write(out.resolve("masks").resolve(safe(mask.getImageId()) + ".png"), ByteBuffers.toArray(mask.getLabelMapPng()));
+            write(out.resolve("masks").resolve(safe(mask.getImageId()) + ".png"), labelMapPng(mask));
             ImageCaptured image = images.get(mask.getImageId());
             if (image != null) {
                 writeOverlay(image, mask);
@@ -241,7 +241,7 @@ public final class ResultSubscriber implements AutoCloseable {
             return;
         }
         int[] size = new int[2];
-        byte[] labels = MaskEncoding.readLabelMap(ByteBuffers.toArray(mask.getLabelMapPng()), size);
+        byte[] labels = MaskEncoding.readLabelMap(labelMapPng(mask), size);
         int w = size[0];
         int h = size[1];
         BufferedImage overlay = Overlays.draw(image, labels, w, h);
@@ -249,6 +249,22 @@ public final class ResultSubscriber implements AutoCloseable {
             ImageIO.write(overlay, "png", out.resolve("overlays").resolve(safe(mask.getImageId()) + ".png").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The result's PNG label map: inline, or read from its claim check ({@code labelMapUri}, a file this
+     * machine must see; the line writes it to segline.output.claim.check.dir).
+     */
+    static byte[] labelMapPng(SegmentationResult mask) {
+        if (mask.getLabelMapUri() == null) {
+            return ByteBuffers.toArray(mask.getLabelMapPng());
+        }
+        try {
+            return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(java.net.URI.create(mask.getLabelMapUri())));
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException(new IOException("The label map of " + mask.getImageId() + " was claim-checked to "
+                    + mask.getLabelMapUri() + ", which cannot be read here: " + e.getMessage(), e));
         }
     }
 

@@ -100,6 +100,8 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String G4SEG_BAND_LOW = "segline.g4seg.band.low";
         public static final String G4SEG_BAND_HIGH = "segline.g4seg.band.high";
         public static final String OUTPUT_MAX_SIDE = "segline.output.max.side";
+        /** Folder results too large for a record are written to (claim check); empty: such results are dead-lettered. */
+        public static final String OUTPUT_CLAIM_CHECK_DIR = "segline.output.claim.check.dir";
         /** How probabilities reach the published resolution: guided (snapped to the painting's edges) or bilinear. */
         public static final String OUTPUT_UPSAMPLING = "segline.output.upsampling";
         /** The guided filter's regulariser ε (squared RGB in [0,1]): smaller follows weaker edges. */
@@ -184,7 +186,7 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.DIFFUSION_STEPS, "0");
         d.put(Keys.DIFFUSION_SAMPLES, "0");
         d.put(Keys.REFINER, "none");
-        d.put(Keys.OUTPUT_MAX_SIDE, "512");
+        d.put(Keys.OUTPUT_MAX_SIDE, "8192");
         d.put(Keys.G4SEG_TIMESTEP, "400");
         d.put(Keys.G4SEG_ALPHA, "8");
         d.put(Keys.G4SEG_BETA, "0.8");

@@ -15,11 +15,14 @@ public final class MaskEncoding {
     private MaskEncoding() {
     }
 
-    /** Row-major labels to an 8-bit greyscale PNG. */
+    /** Row-major labels to an 8-bit greyscale PNG (the labels are wrapped, not copied: a scan-sized map costs no second copy). */
     public static byte[] labelMapPng(byte[] labels, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(labels, 0, raster, 0, labels.length);
+        java.awt.image.ComponentColorModel grey = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false, java.awt.Transparency.OPAQUE,
+                java.awt.image.DataBuffer.TYPE_BYTE);
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(new DataBufferByte(labels, width * height),
+                width, height, width, 1, new int[] {0}, null);
+        BufferedImage image = new BufferedImage(grey, raster, false, null);
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             ImageIO.write(image, "png", out);
             return out.toByteArray();
@@ -70,6 +73,34 @@ public final class MaskEncoding {
             }
         }
         counts.add(run);
+        return counts;
+    }
+
+    /** {@link #cocoRle} of every class below {@code classes}, in one column-major pass over the labels. */
+    public static List<List<Integer>> cocoRleAll(byte[] labels, int width, int height, int classes) {
+        List<List<Integer>> counts = new ArrayList<>();
+        int[] run = new int[classes];
+        boolean[] inside = new boolean[classes];
+        for (int c = 0; c < classes; c++) {
+            counts.add(new ArrayList<>());
+        }
+        for (int x = 0; x < width; x++) {
+            for (int y = 0; y < height; y++) {
+                int label = labels[y * width + x] & 0xff;
+                for (int c = 0; c < classes; c++) {
+                    boolean on = label == c;
+                    if (on != inside[c]) {
+                        counts.get(c).add(run[c]);
+                        run[c] = 0;
+                        inside[c] = on;
+                    }
+                    run[c]++;
+                }
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            counts.get(c).add(run[c]);
+        }
         return counts;
     }
 

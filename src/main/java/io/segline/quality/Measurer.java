@@ -33,19 +33,25 @@ public final class Measurer {
     private final long maxResultBytes;
     private final java.util.function.Function<String, QcProfile> profiles;
     private final GuidedUpsampler upsampler;
+    private final ResultClaimCheck claimCheck;
 
     /** {@code profiles} gives the capture-QC profile of a line; null turns capture QC off. Labels are upsampled guided. */
     public Measurer(int outputMaxSide, long maxResultBytes, java.util.function.Function<String, QcProfile> profiles) {
-        this(outputMaxSide, maxResultBytes, profiles, GuidedUpsampler.defaults());
+        this(outputMaxSide, maxResultBytes, profiles, GuidedUpsampler.defaults(), null);
     }
 
-    /** As above, with the upsampling from the segmenter's resolution to the published one. */
+    /**
+     * As above, with the upsampling from the segmenter's resolution to the published one, and the folder
+     * results too large for a record are claim-checked to (null: such a result is refused with
+     * {@link ResultTooLargeException}, which the line dead-letters).
+     */
     public Measurer(int outputMaxSide, long maxResultBytes, java.util.function.Function<String, QcProfile> profiles,
-            GuidedUpsampler upsampler) {
+            GuidedUpsampler upsampler, java.nio.file.Path claimCheckDir) {
         this.outputMaxSide = outputMaxSide;
         this.maxResultBytes = maxResultBytes;
         this.profiles = profiles;
         this.upsampler = upsampler;
+        this.claimCheck = claimCheckDir == null ? null : new ResultClaimCheck(claimCheckDir);
     }
 
     /** Both outputs of one image, and a small overlay of the mask on the image for people to look at (PNG). */
@@ -68,23 +74,34 @@ public final class Measurer {
         byte[] labels = upsampled.labels();
         long[] area = upsampled.area();
         double[] confidenceSum = upsampled.confidenceSum();
+        List<List<Integer>> rle = MaskEncoding.cocoRleAll(labels, w, h, CLASS_NAMES.size());
+        double meanConfidence = upsampled.meanConfidence();
+        byte[] png = MaskEncoding.labelMapPng(labels, w, h);
+        long approximateSize = png.length + rle.stream().mapToLong(counts -> 5L * counts.size()).sum() + 4096;
+        String labelMapUri = null;
+        String rleUri = null;
+        if (approximateSize > maxResultBytes) {
+            if (claimCheck == null) {
+                throw new ResultTooLargeException("The segmentation result of image " + in.imageId() + " would take about "
+                        + approximateSize + " bytes, more than segline.max.record.bytes=" + maxResultBytes
+                        + ": set segline.output.claim.check.dir so that large results travel by claim check, lower segline.output.max.side,"
+                        + " or raise the record size limits together");
+            }
+            ResultClaimCheck.Written written = claimCheck.write(png, rle, CLASS_NAMES, w, h);
+            labelMapUri = written.labelMapUri();
+            rleUri = written.rleUri();
+            png = new byte[0];
+            rle = rle.stream().map(counts -> List.<Integer>of()).toList();
+        }
         List<ClassMask> classes = new ArrayList<>();
         for (int c = 0; c < CLASS_NAMES.size(); c++) {
             classes.add(ClassMask.newBuilder()
                     .setClassIndex(c)
                     .setClassName(CLASS_NAMES.get(c))
-                    .setRle(CocoRle.newBuilder().setSize(List.of(h, w)).setCounts(MaskEncoding.cocoRle(labels, w, h, c)).build())
+                    .setRle(CocoRle.newBuilder().setSize(List.of(h, w)).setCounts(rle.get(c)).build())
                     .setAreaFraction((double) area[c] / labels.length)
                     .setMeanConfidence(area[c] == 0 ? 0 : confidenceSum[c] / area[c])
                     .build());
-        }
-        double meanConfidence = upsampled.meanConfidence();
-        byte[] png = MaskEncoding.labelMapPng(labels, w, h);
-        long approximateSize = png.length + classes.stream().mapToLong(m -> 5L * m.getRle().getCounts().size()).sum() + 4096;
-        if (approximateSize > maxResultBytes) {
-            throw new ResultTooLargeException("The segmentation result of image " + in.imageId() + " would take about "
-                    + approximateSize + " bytes, more than segline.max.record.bytes=" + maxResultBytes
-                    + ": lower segline.output.max.side or raise the record size limits together");
         }
         Instant now = Instant.now();
         SegmentationResult result = SegmentationResult.newBuilder()
@@ -94,6 +111,8 @@ public final class Measurer {
                 .setWidth(w)
                 .setHeight(h)
                 .setLabelMapPng(ByteBuffer.wrap(png))
+                .setLabelMapUri(labelMapUri)
+                .setRleUri(rleUri)
                 .setClasses(classes)
                 .setMeanConfidence(meanConfidence)
                 .setRefinement(in.refinement())
@@ -176,18 +195,21 @@ public final class Measurer {
 
     static final int THUMBNAIL_SIDE = 160;
 
+    /** The overlay drawn at thumbnail size from labels picked there (nearest) and the painting reduced to it: no scan-sized copy. */
     private static byte[] thumbnail(java.awt.image.BufferedImage image, byte[] labels, int w, int h) {
-        java.awt.image.BufferedImage overlay = Overlays.draw(image, labels, w, h);
         double scale = Math.min(1.0, (double) THUMBNAIL_SIDE / Math.max(w, h));
         int tw = Math.max(1, (int) Math.round(w * scale));
         int th = Math.max(1, (int) Math.round(h * scale));
-        java.awt.image.BufferedImage small = new java.awt.image.BufferedImage(tw, th, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = small.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(overlay, 0, 0, tw, th, null);
-        g.dispose();
+        byte[] small = new byte[tw * th];
+        for (int y = 0; y < th; y++) {
+            int sy = Math.min(h - 1, (int) ((y + 0.5) * h / th));
+            for (int x = 0; x < tw; x++) {
+                small[y * tw + x] = labels[sy * w + Math.min(w - 1, (int) ((x + 0.5) * w / tw))];
+            }
+        }
+        java.awt.image.BufferedImage overlay = Overlays.draw(io.segline.imaging.Images.reduce(image, Math.max(tw, th) * 2), small, tw, th);
         try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
-            javax.imageio.ImageIO.write(small, "png", out);
+            javax.imageio.ImageIO.write(overlay, "png", out);
             return out.toByteArray();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -114,9 +114,11 @@ public final class SeglineTopology {
             int outputMaxSide = config.getInt(Keys.OUTPUT_MAX_SIDE);
             long maxRecordBytes = config.getLong(Keys.MAX_RECORD_BYTES);
             GuidedUpsampler upsampler = upsampler(config);
+            String resultFolder = config.get(Keys.OUTPUT_CLAIM_CHECK_DIR);
+            java.nio.file.Path claimCheckDir = resultFolder == null || resultFolder.isBlank() ? null : java.nio.file.Path.of(resultFolder.trim());
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
                     () -> Segmenter.create(spec), thread -> Refiner.create(refiner, thread, g4seg),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler), MonitorTopology.Settings.from(config),
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler, claimCheckDir), MonitorTopology.Settings.from(config),
                     config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)),
                     config.getBoolean(Keys.BATCH_OVERLAP));
         }

@@ -61,8 +61,9 @@ import javax.imageio.ImageIO;
  * clip at norm 1 the caption and support pathways (small gradients while the rest of the network learns)
  * were driven to 1e-38 within the first thousand steps and never came back, and several encoder norms
  * were halved. A step whose loss or gradient is not
- * finite is skipped and the learning rate halved; after {@value #MAX_BAD_STEPS} such steps the run stops
- * with {@link DivergedException}. A checkpoint is written only when every weight is finite, so the last
+ * finite is skipped and the learning rate halved; {@value #RECOVER_STEPS} good steps in a row take one such
+ * strike back and double the rate again (an isolated bad batch in a run of hours costs one step, not half the
+ * rate for good), and {@value #MAX_BAD_STEPS} strikes standing stop the run with {@link DivergedException}. A checkpoint is written only when every weight is finite, so the last
  * good one is never overwritten by a diverged model. With a time budget the schedule is fitted to the
  * steps that fit in it, measured over the first steps.
  *
@@ -73,6 +74,7 @@ public final class Training {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String CHECKPOINT = "checkpoint";
     static final int MAX_BAD_STEPS = 5;
+    static final int RECOVER_STEPS = 200;
     private static final float CLIP_NORM = 100f;
     private static final int TIMING_STEPS = 10;
 
@@ -272,6 +274,8 @@ public final class Training {
         Tracker schedule = update -> learningRate(start + update, total[0]) * rateFactor[0];
         float lastLoss = Float.NaN;
         int skipped = 0;
+        int strikes = 0;
+        int goodRun = 0;
         ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "training-batches");
             t.setDaemon(true);
@@ -319,16 +323,24 @@ public final class Training {
                 }
                 if (bad != null) {
                     skipped++;
+                    strikes++;
+                    goodRun = 0;
                     rateFactor[0] /= 2;
-                    if (skipped >= MAX_BAD_STEPS) {
-                        throw new DivergedException("Training diverged: at step " + (step + 1) + " " + bad + ", the " + skipped
-                                + "th non-finite step of this run (each one halved the learning rate, now " + schedule.getNewValue(step - start)
+                    if (strikes >= MAX_BAD_STEPS) {
+                        throw new DivergedException("Training diverged: at step " + (step + 1) + " " + bad + ", the " + strikes
+                                + "th non-finite step with fewer than " + RECOVER_STEPS + " good steps between them (each one halved the learning "
+                                + "rate, now " + schedule.getNewValue(step - start)
                                 + "). Stopped; " + (Files.isRegularFile(checkpoint.resolve("progress.json"))
                                 ? "the last good checkpoint in " + checkpoint + " is kept" : "no checkpoint was written")
                                 + ". Lower --lr or resume from the checkpoint.");
                     }
                     listener.skipped(step + 1, bad, schedule.getNewValue(step - start));
                     continue;
+                }
+                if (strikes > 0 && ++goodRun >= RECOVER_STEPS) {
+                    strikes--;
+                    goodRun = 0;
+                    rateFactor[0] *= 2;
                 }
                 listener.step(step + 1, lastLoss, schedule.getNewValue(step - start));
                 if (step - start == 1) {
