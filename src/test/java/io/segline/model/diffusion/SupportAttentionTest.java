@@ -55,7 +55,8 @@ class SupportAttentionTest {
     }
 
     /** The mean probability of {@code cls} over the pixels labelled {@code truth} in the painting. */
-    private static double meanOver(ClassProbabilities p, int cls, Painting painting, int truth) {
+    private static double meanOver(ClassProbabilities working, int cls, Painting painting, int truth) {
+        ClassProbabilities p = working.resize(painting.image().getWidth(), painting.image().getHeight());
         double sum = 0;
         int n = 0;
         byte[] labels = painting.labels();
