@@ -132,6 +132,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--held-out-dataset", paramLabel = "DIR", description = "Evaluate on this labelled folder instead of a generated set.")
     Path heldOutDataset;
 
+    @Option(names = "--grow",
+            description = "With --init: build this run's network (--width, support attention, the attribute tokenizer) and copy the --init"
+                    + " model's weights wherever names and shapes fit, instead of taking its shape; the rest starts fresh.")
+    boolean grow;
+
+    @Option(names = "--fresh", split = ",", paramLabel = "PART",
+            description = "With --grow: weights whose names contain one of these parts start fresh even where they fit, e.g."
+                    + " text,cross to let a caption pathway learn again.")
+    List<String> fresh;
+
     @Option(names = "--image-pathway",
             description = "Train only the image pathway of the --init model (the painting's own denoiser that G4Seg refinement needs) and"
                     + " save the model with it to --out.")
@@ -161,9 +171,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (minutes != null && minutes <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--minutes must be positive");
         }
-        Training.Options options = new Training.Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight,
+        Training.Options base = new Training.Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight,
                 !blankCaptions, resume, DiffusionModel.device(device), Duration.ofMillis((long) (checkpointMinutes * 60_000)),
-                init, captionDropout, supportRate, !noAugment, minutes == null ? null : Duration.ofMillis((long) (minutes * 60_000)));
+                init, captionDropout, supportRate, !noAugment, minutes == null ? null : Duration.ofMillis((long) (minutes * 60_000)), false,
+                List.of());
+        Training.Options options = grow ? base.growing(fresh == null ? List.of() : fresh) : base;
         ProgressBar[] bar = new ProgressBar[1];
         Training.Outcome outcome;
         try {
@@ -197,6 +209,13 @@ public final class TrainCommand implements Callable<Integer> {
                 @Override
                 public void skipped(int step, String why, float newRate) {
                     o.printf("%nStep %d skipped: %s; learning rate halved to %.2e%n", step, why, newRate);
+                    o.flush();
+                }
+
+                @Override
+                public void grown(String from, List<String> freshWeights) {
+                    o.printf("Grown from %s: every weight copied but %d that start fresh: %s%n", from, freshWeights.size(),
+                            String.join(", ", freshWeights));
                     o.flush();
                 }
 

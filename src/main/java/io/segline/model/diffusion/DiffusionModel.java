@@ -190,6 +190,36 @@ public final class DiffusionModel implements Denoiser {
         return net;
     }
 
+    /**
+     * Copies into this model every weight of {@code from} whose name (without the position prefixes the
+     * engine gives child blocks) and shape match one of this model's, except those whose name contains one
+     * of {@code fresh}; returns the names of this model's weights that were not copied. Used to grow a
+     * trained model into a larger network (support attention, another tokenizer) and to restart dead parts.
+     */
+    public java.util.List<String> transplant(DiffusionModel from, java.util.List<String> fresh) {
+        java.util.Map<String, NDArray> source = new java.util.HashMap<>();
+        for (var p : from.net.getParameters()) {
+            source.put(plainName(p.getKey()), p.getValue().getArray());
+        }
+        java.util.List<String> notCopied = new java.util.ArrayList<>();
+        for (var p : net.getParameters()) {
+            String name = plainName(p.getKey());
+            NDArray src = source.get(name);
+            boolean restart = fresh.stream().anyMatch(name::contains);
+            if (restart || src == null || !src.getShape().equals(p.getValue().getArray().getShape())) {
+                notCopied.add(name);
+                continue;
+            }
+            p.getValue().getArray().set(src.toFloatArray());
+        }
+        return notCopied;
+    }
+
+    /** A parameter's name without the engine's child-position prefixes: {@code 30cross_02key_weight} is {@code cross_key_weight}. */
+    static String plainName(String key) {
+        return java.util.Arrays.stream(key.split("_")).map(part -> part.replaceFirst("^\\d+", "")).collect(java.util.stream.Collectors.joining("_"));
+    }
+
     /** Gives the model an image pathway (it owns it from now on and closes it with itself); refused when the shapes differ. */
     public void useImagePathway(ImagePathway pathway) {
         ImagePathway.Spec expected = ImagePathway.Spec.of(config, pathway.spec().width());

@@ -88,10 +88,14 @@ public final class Training {
      * @param supportRate     share of batches trained with one support painting per row (models with support attention)
      * @param augment         whether to augment (colour, texture, geometry)
      * @param budget          wall-time budget of the run, or null for none
+     * @param grow            with {@code init}: build this run's network ({@code shape}: width, support attention,
+     *                        tokenizer) and copy {@code init}'s weights wherever they fit, instead of taking its shape
+     * @param fresh           with {@code grow}: name parts of weights to start afresh even where they fit (e.g.
+     *                        {@code text}, {@code cross} for a caption pathway to learn again)
      */
     public record Options(List<Path> data, Path out, DiffusionConfig shape, int steps, int batch, long seed, float learningRate,
             float symmetryWeight, boolean captions, boolean resume, Device device, Duration checkpointEvery, String init,
-            float captionDropout, float supportRate, boolean augment, Duration budget) {
+            float captionDropout, float supportRate, boolean augment, Duration budget, boolean grow, List<String> fresh) {
         public Options {
             if (batch < 2 || batch % 2 != 0) {
                 throw new IllegalArgumentException("--batch must be even and at least 2 (paintings are paired with their mirrors)");
@@ -103,6 +107,10 @@ public final class Training {
                 throw new IllegalArgumentException("caption dropout and support rate are shares between 0 and 1");
             }
             data = List.copyOf(data);
+            fresh = fresh == null ? List.of() : List.copyOf(fresh);
+            if (grow && init == null) {
+                throw new IllegalArgumentException("growing a network needs a model to start from (--init)");
+            }
             if (data.isEmpty()) {
                 throw new IllegalArgumentException("--data names no dataset folder");
             }
@@ -112,22 +120,28 @@ public final class Training {
         public Options(Path data, Path out, DiffusionConfig shape, int steps, int batch, long seed, float learningRate, float symmetryWeight,
                 boolean captions, boolean resume, Device device, Duration checkpointEvery) {
             this(List.of(data), out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
-                    null, 0.2f, 0.5f, true, null);
+                    null, 0.2f, 0.5f, true, null, false, List.of());
         }
 
         public Options withInit(String model) {
             return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
-                    model, captionDropout, supportRate, augment, budget);
+                    model, captionDropout, supportRate, augment, budget, grow, fresh);
+        }
+
+        /** Grow {@code init}'s weights into this run's network, starting the weights named by {@code parts} afresh. */
+        public Options growing(List<String> parts) {
+            return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
+                    init, captionDropout, supportRate, augment, budget, true, parts);
         }
 
         public Options withRegime(float dropout, float support, boolean augmented) {
             return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
-                    init, dropout, support, augmented, budget);
+                    init, dropout, support, augmented, budget, grow, fresh);
         }
 
         public Options withBudget(Duration wallTime) {
             return new Options(data, out, shape, steps, batch, seed, learningRate, symmetryWeight, captions, resume, device, checkpointEvery,
-                    init, captionDropout, supportRate, augment, wallTime);
+                    init, captionDropout, supportRate, augment, wallTime, grow, fresh);
         }
     }
 
@@ -141,6 +155,10 @@ public final class Training {
 
         /** A step was skipped because its loss or gradient was not finite. */
         default void skipped(int step, String why, float newLearningRate) {
+        }
+
+        /** The network was grown from {@code init}; the weights named in {@code fresh} start afresh. */
+        default void grown(String init, List<String> fresh) {
         }
 
         /** The schedule was fitted to the time budget: the run now ends at {@code steps}. */
@@ -251,6 +269,16 @@ public final class Training {
         if (options.resume() && Files.isRegularFile(checkpoint.resolve("progress.json"))) {
             model = DiffusionModel.load(checkpoint, options.device());
             first = readProgress(checkpoint);
+        } else if (options.init() != null && options.grow()) {
+            try (DiffusionModel from = Models.own(options.init(), options.device())) {
+                if (!from.config().classNames().equals(shape.classNames())) {
+                    throw new IllegalArgumentException("The model to start from segments " + from.config().classNames()
+                            + " but the training data has " + shape.classNames() + "; train a new model for these classes instead of --init");
+                }
+                model = DiffusionModel.create(shape, options.device(), options.seed());
+                List<String> fresh = model.transplant(from, options.fresh());
+                listener.grown(options.init(), fresh);
+            }
         } else if (options.init() != null) {
             model = Models.own(options.init(), options.device());
         } else {

@@ -147,7 +147,7 @@ class TrainingTest {
         Recorder recorder = new Recorder();
         List<String> skipped = new ArrayList<>();
         Training.Options options = new Training.Options(List.of(data), out, smallWithSupport(), 30, 4, 2, 0.003f, 0.2f, true, false,
-                Device.cpu(), Duration.ofHours(1), null, 0.2f, 1.0f, true, null);
+                Device.cpu(), Duration.ofHours(1), null, 0.2f, 1.0f, true, null, false, List.of());
         training(options).run(new Recorder() {
             @Override
             public void step(int step, float loss, float learningRate) {
@@ -171,5 +171,35 @@ class TrainingTest {
         assertThatThrownBy(() -> training(new Training.Options(empty, empty.resolve("m"), DiffusionSegmenterTest.small(), 1, 2, 1,
                 0.001f, 0.2f, true, false, Device.cpu(), Duration.ZERO)).run(new Recorder()))
                 .hasMessageContaining("no labelled images");
+    }
+
+    @Test
+    void shouldGrowATrainedModelIntoANetworkWithSupportAttentionKeepingEveryWeightThatFits() {
+        DiffusionConfig plain = DiffusionSegmenterTest.small();
+        DiffusionConfig withSupport = smallWithSupport();
+        try (DiffusionModel from = DiffusionModel.create(plain, Device.cpu(), 4);
+                DiffusionModel grown = DiffusionModel.create(withSupport, Device.cpu(), 5)) {
+            List<String> fresh = grown.transplant(from, List.of("text"));
+            java.util.Map<String, float[]> source = new java.util.HashMap<>();
+            for (var p : from.net().getParameters()) {
+                source.put(DiffusionModel.plainName(p.getKey()), p.getValue().getArray().toFloatArray());
+            }
+            int copied = 0;
+            for (var p : grown.net().getParameters()) {
+                String name = DiffusionModel.plainName(p.getKey());
+                float[] mine = p.getValue().getArray().toFloatArray();
+                if (fresh.contains(name)) {
+                    // Biases and norm offsets start at zero in both; a fresh random weight differs from the old one.
+                    if (name.endsWith("_weight") && source.containsKey(name) && source.get(name).length == mine.length) {
+                        assertThat(mine).as("%s starts fresh", name).isNotEqualTo(source.get(name));
+                    }
+                } else {
+                    assertThat(mine).as("%s copied", name).containsExactly(source.get(name));
+                    copied++;
+                }
+            }
+            assertThat(fresh).contains("text1_weight", "support_weight", "supportMask_weight").noneMatch(n -> n.startsWith("stem"));
+            assertThat(copied).isGreaterThan(60);
+        }
     }
 }
