@@ -35,6 +35,8 @@ public final class RunCommand implements Callable<Integer> {
         java.util.Map<String, String> chosen = new java.util.LinkedHashMap<>();
         model.putInto(chosen);
         SeglineConfig config = connection.config(chosen);
+        // Every stage setting is checked before anything is bound or connected, so a typo fails first and alone.
+        io.segline.streams.SeglineTopology.Stages.from(config);
         int port = config.getInt(Keys.HTTP_PORT);
         HttpApi api = port < 0 ? null : HttpApi.start(config.require(Keys.HTTP_BIND), port, config.get(Keys.HTTP_ADVERTISED));
         if (api != null) {

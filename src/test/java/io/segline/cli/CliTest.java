@@ -87,4 +87,28 @@ class CliTest {
         assertThat(run("demo", "--count", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--count must be at least 1");
     }
+
+    @Test
+    void shouldRefuseABadRefinerBeforeAnythingStarts() {
+        ConnectionOptions.environment = Map::of;
+        // A broker that does not exist: the refusal must come from the settings, before any connection is tried.
+        assertThat(run("run", "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1", "--set", "segline.refiner=g4segg")).isEqualTo(1);
+        assertThat(err.toString()).contains("segline.refiner").contains("Unknown refiner 'g4segg'").contains("g4seg, symmetry");
+    }
+
+    @Test
+    void shouldRefuseG4SegOnAModelWithoutAnImagePathwayOrOnTheBaseline() {
+        ConnectionOptions.environment = Map::of;
+        assertThat(run("run", "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1", "--set", "segline.refiner=g4seg+symmetry", "--set",
+                "segline.segmenter=baseline")).isEqualTo(1);
+        assertThat(err.toString()).contains("segline.refiner").contains("segline.segmenter is baseline");
+        assertThat(run("evaluate", "-d", "no-such-folder", "--model", "spirit-s", "--refiner", "g4seg")).isNotZero();
+        assertThat(err.toString()).contains("spirit-s has no image pathway");
+    }
+
+    @Test
+    void shouldRefuseABadUpsamplingMode() {
+        assertThat(run("evaluate", "-d", "no-such-folder", "--upsampling", "bicubic")).isNotZero();
+        assertThat(err.toString()).contains("segline.output.upsampling").contains("guided, bilinear");
+    }
 }
