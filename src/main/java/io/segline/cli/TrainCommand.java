@@ -86,6 +86,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Model name recorded in results (default: the folder's name).")
     String name;
 
+    @Option(names = "--model-version", defaultValue = "1",
+            description = "Version recorded in the model and in every result it produces (default: ${DEFAULT-VALUE}).")
+    String modelVersion;
+
     @Option(names = "--steps", defaultValue = "4000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -165,7 +169,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         String modelName = name != null ? name : out.toAbsolutePath().getFileName().toString();
         List<String> classes = DatasetFolder.classes(data.get(0));
-        DiffusionConfig shape = DiffusionConfig.defaults(modelName).withClasses(classes).withNetwork(width, !noSymmetryBlock, !noSupport);
+        DiffusionConfig shape = DiffusionConfig.defaults(modelName).withClasses(classes).withNetwork(width, !noSymmetryBlock, !noSupport)
+                .renamed(modelName, modelVersion);
         var config = settings.config(Map.of());
         CaptionEnricher enricher = CaptionEnricher.create(config);
         if (minutes != null && minutes <= 0) {
@@ -176,60 +181,22 @@ public final class TrainCommand implements Callable<Integer> {
                 init, captionDropout, supportRate, !noAugment, minutes == null ? null : Duration.ofMillis((long) (minutes * 60_000)), false,
                 List.of());
         Training.Options options = grow ? base.growing(fresh == null ? List.of() : fresh) : base;
-        ProgressBar[] bar = new ProgressBar[1];
         Training.Outcome outcome;
-        try {
-            outcome = new Training(options, enricher).run(new Training.Listener() {
-                @Override
-                public void started(int firstStep, int total, long parameters, int images) {
-                    o.printf("Training %s: %,d parameters, %d labelled images from %s, steps %d..%d, batch %d, device %s%n",
-                            modelName, parameters, images, data, firstStep, total, batch, options.device());
-                    o.flush();
-                    bar[0] = progress(total, firstStep);
-                }
-
-                private final LossLog log = new LossLog(o, noProgress);
-
-                @Override
-                public void step(int step, float loss, float lr) {
-                    bar[0].stepTo(step);
-                    bar[0].setExtraMessage(String.format(" loss %.4f lr %.2e", loss, lr));
-                    log.step(step, loss, lr);
-                }
-
-                @Override
-                public void checkpoint(int step, Path where) {
-                    bar[0].setExtraMessage(" checkpoint at step " + step);
-                    if (noProgress) {
-                        o.printf("checkpoint at step %d in %s%n", step, where);
-                        o.flush();
-                    }
-                }
-
-                @Override
-                public void skipped(int step, String why, float newRate) {
-                    o.printf("%nStep %d skipped: %s; learning rate halved to %.2e%n", step, why, newRate);
-                    o.flush();
-                }
-
-                @Override
-                public void grown(String from, List<String> freshWeights) {
-                    o.printf("Grown from %s: every weight copied but %d that start fresh: %s%n", from, freshWeights.size(),
-                            String.join(", ", freshWeights));
-                    o.flush();
-                }
-
-                @Override
-                public void refitted(int total) {
-                    bar[0].maxHint(total);
-                    o.printf("%nTime budget of %.1f min: the schedule now ends at step %d%n", minutes, total);
-                    o.flush();
-                }
-            });
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
+        try (Progress progress = new Progress(o, noProgress, (parameters, images) -> String.format(
+                "Training %s: %,d parameters, %d labelled images from %s, batch %d, device %s", modelName, parameters, images, data, batch,
+                options.device())) {
+            @Override
+            public void grown(String from, List<String> freshWeights) {
+                say("Grown from %s: every weight copied but %d that start fresh: %s", from, freshWeights.size(), String.join(", ", freshWeights));
             }
+
+            @Override
+            public void refitted(int total) {
+                bar().maxHint(total);
+                say("%nTime budget of %.1f min: the schedule now ends at step %d", minutes, total);
+            }
+        }) {
+            outcome = new Training(options, enricher).run(progress);
         }
         o.printf("Trained %d steps in %s (last loss %.4f%s); model saved to %s%n", outcome.steps(), human(outcome.wallTime()),
                 outcome.lastLoss(), outcome.skippedSteps() > 0 ? ", " + outcome.skippedSteps() + " non-finite steps skipped" : "", out);
@@ -265,54 +232,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ImagePathwayTraining.Options options = new ImagePathwayTraining.Options(data, init, out, pathwayWidth, steps, batch, seed, learningRate,
                 DiffusionModel.device(device), 0.8f, 32f);
-        ProgressBar[] bar = new ProgressBar[1];
         ImagePathwayTraining.Outcome outcome;
-        try {
-            outcome = new ImagePathwayTraining(options).run(new Training.Listener() {
-                @Override
-                public void started(int firstStep, int total, long parameters, int images) {
-                    o.printf("Training the image pathway of %s: %,d parameters, %d labelled images from %s, %d steps, batch %d, device %s%n",
-                            init, parameters, images, data, total, batch, options.device());
-                    o.flush();
-                    bar[0] = progress(total, firstStep);
-                }
-
-                private final LossLog log = new LossLog(o, noProgress);
-
-                @Override
-                public void step(int step, float loss, float lr) {
-                    bar[0].stepTo(step);
-                    bar[0].setExtraMessage(String.format(" loss %.4f lr %.2e", loss, lr));
-                    log.step(step, loss, lr);
-                }
-
-                @Override
-                public void checkpoint(int step, Path where) {
-                }
-
-                @Override
-                public void skipped(int step, String why, float newRate) {
-                    o.printf("%nStep %d skipped: %s; learning rate halved to %.2e%n", step, why, newRate);
-                    o.flush();
-                }
-            });
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
-            }
+        try (Progress progress = new Progress(o, noProgress, (parameters, images) -> String.format(
+                "Training the image pathway of %s: %,d parameters, %d labelled images from %s, batch %d, device %s", init, parameters,
+                images, data, batch, options.device()))) {
+            outcome = new ImagePathwayTraining(options).run(progress);
         }
         o.printf("Trained the image pathway for %d steps in %s (last loss %.4f%s); model with its pathway saved to %s%n", outcome.steps(),
                 human(outcome.wallTime()), outcome.lastLoss(), outcome.skippedSteps() > 0 ? ", " + outcome.skippedSteps()
                 + " non-finite steps skipped" : "", out);
         o.flush();
         return 0;
-    }
-
-    private ProgressBar progress(int total, int first) {
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(first, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed()
-                .setConsumer(noProgress ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
-                .build();
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
@@ -324,35 +254,80 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Without a progress bar (a run in the background, a log file), a line every {@value #LOG_EVERY} steps with
-     * the mean loss since the last line, the learning rate and the seconds per step.
+     * A run's progress on the terminal: a bar with the loss and learning rate, or without one (a run in the
+     * background, a log file) a line every {@value #LOG_EVERY} steps with the mean loss since the last line,
+     * the learning rate and the seconds per step; skipped steps and, without a bar, checkpoints are said.
      */
-    static final class LossLog {
+    class Progress implements Training.Listener, AutoCloseable {
         static final int LOG_EVERY = 50;
         private final PrintWriter out;
-        private final boolean on;
+        private final boolean noBar;
+        private final java.util.function.BiFunction<Long, Integer, String> header;
+        private ProgressBar bar;
         private double sum;
         private int count;
         private long since = System.nanoTime();
 
-        LossLog(PrintWriter out, boolean on) {
+        /** {@code header} makes the first line from the parameter and image counts; the steps are added to it. */
+        Progress(PrintWriter out, boolean noBar, java.util.function.BiFunction<Long, Integer, String> header) {
             this.out = out;
-            this.on = on;
+            this.noBar = noBar;
+            this.header = header;
         }
 
-        void step(int step, float loss, float lr) {
-            if (!on) {
+        final ProgressBar bar() {
+            return bar;
+        }
+
+        final void say(String format, Object... args) {
+            out.printf(java.util.Locale.ROOT, format + "%n", args);
+            out.flush();
+        }
+
+        @Override
+        public void started(int firstStep, int total, long parameters, int images) {
+            say("%s; steps %d..%d", header.apply(parameters, images), firstStep, total);
+            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(firstStep, Duration.ZERO)
+                    .setStyle(ProgressBarStyle.ASCII).showSpeed()
+                    .setConsumer(noBar ? new DelegatingProgressBarConsumer(s -> { }) : new ConsoleProgressBarConsumer(System.err))
+                    .build();
+        }
+
+        @Override
+        public void step(int step, float loss, float lr) {
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format(" loss %.4f lr %.2e", loss, lr));
+            if (!noBar) {
                 return;
             }
             sum += loss;
             count++;
             if (step % LOG_EVERY == 0) {
                 long now = System.nanoTime();
-                out.printf(java.util.Locale.ROOT, "step %d loss %.4f lr %.2e %.2f s/step%n", step, sum / count, lr, (now - since) / 1e9 / count);
-                out.flush();
+                say("step %d loss %.4f lr %.2e %.2f s/step", step, sum / count, lr, (now - since) / 1e9 / count);
                 sum = 0;
                 count = 0;
                 since = now;
+            }
+        }
+
+        @Override
+        public void checkpoint(int step, Path where) {
+            bar.setExtraMessage(" checkpoint at step " + step);
+            if (noBar) {
+                say("checkpoint at step %d in %s", step, where);
+            }
+        }
+
+        @Override
+        public void skipped(int step, String why, float newRate) {
+            say("%nStep %d skipped: %s; learning rate halved to %.2e", step, why, newRate);
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
             }
         }
     }

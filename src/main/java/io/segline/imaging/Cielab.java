@@ -22,6 +22,21 @@ public final class Cielab {
         return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16.0 / 116;
     }
 
+    /** The image's pixels as CIELAB planes {@code [L*, a*, b*][y * width + x]}. */
+    public static float[][] planes(java.awt.image.BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        float[][] lab = new float[3][w * h];
+        for (int i = 0; i < rgb.length; i++) {
+            double[] v = of((rgb[i] >> 16) & 0xff, (rgb[i] >> 8) & 0xff, rgb[i] & 0xff);
+            lab[0][i] = (float) v[0];
+            lab[1][i] = (float) v[1];
+            lab[2][i] = (float) v[2];
+        }
+        return lab;
+    }
+
     /** L*, a*, b* of an sRGB colour with channels in 0..255 (fractional values allowed, e.g. means). */
     public static double[] of(double r, double g, double b) {
         return fromLinear(linear(r / 255), linear(g / 255), linear(b / 255));

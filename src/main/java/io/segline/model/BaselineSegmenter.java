@@ -68,17 +68,7 @@ public final class BaselineSegmenter implements Segmenter {
     }
 
     static float[][] toLab(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-        float[][] lab = new float[3][w * h];
-        for (int i = 0; i < rgb.length; i++) {
-            double[] v = Cielab.of((rgb[i] >> 16) & 0xff, (rgb[i] >> 8) & 0xff, rgb[i] & 0xff);
-            lab[0][i] = (float) v[0];
-            lab[1][i] = (float) v[1];
-            lab[2][i] = (float) v[2];
-        }
-        return lab;
+        return Cielab.planes(image);
     }
 
     /** The column index (fractional) about which the image best matches its mirror: column x mirrors to 2a - x. */

@@ -142,15 +142,7 @@ public final class SymmetryRefiner implements Refiner {
 
     /** The painting at the grid's size, smoothed a little (a 3×3 box), in CIELAB planes. */
     static float[][] lab(BufferedImage image, int w, int h) {
-        BufferedImage small = Images.draw(Images.reduce(image, Math.max(w, h) * 2), w, h);
-        int[] rgb = small.getRGB(0, 0, w, h, null, 0, w);
-        float[][] lab = new float[3][w * h];
-        for (int i = 0; i < rgb.length; i++) {
-            double[] v = Cielab.of((rgb[i] >> 16) & 0xff, (rgb[i] >> 8) & 0xff, rgb[i] & 0xff);
-            lab[0][i] = (float) v[0];
-            lab[1][i] = (float) v[1];
-            lab[2][i] = (float) v[2];
-        }
+        float[][] lab = Cielab.planes(Images.draw(Images.reduce(image, Math.max(w, h) * 2), w, h));
         for (int c = 0; c < 3; c++) {
             lab[c] = io.segline.imaging.BoxFilter.mean(lab[c], w, h, 1);
         }

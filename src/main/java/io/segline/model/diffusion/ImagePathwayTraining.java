@@ -27,8 +27,8 @@ import java.util.Random;
  * input) to random timesteps and trains x̂0-prediction with a mean squared error. For most batches the true
  * label map is injected into the attention as G4Seg injects a coarse mask (α·A with α drawn up to
  * {@link Options#maxAlpha}); the rest see no injection, so the pathway works with and without one. Steps
- * with a non-finite loss or gradient are skipped as in {@link Training}; five of them stop the run and
- * nothing is saved.
+ * with a non-finite loss or gradient are skipped as in {@link Training} (the same strikes and recovery); a run
+ * that diverges saves nothing.
  */
 public final class ImagePathwayTraining {
     /**
@@ -69,15 +69,14 @@ public final class ImagePathwayTraining {
             ImagePathway pathway = ImagePathway.create(spec, options.device(), options.seed());
             segmenter.useImagePathway(pathway);
             int total = options.steps();
-            float[] factor = {1f};
+            Training.NonFinite guard = new Training.NonFinite();
             Tracker schedule = update -> {
                 int warm = Math.min(100, total / 10);
                 double lr = update < warm ? options.learningRate() * (update + 1.0) / warm
                         : options.learningRate() * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * (update - warm) / Math.max(1, total - warm))));
-                return (float) lr * factor[0];
+                return (float) lr * guard.rateFactor();
             };
             float lastLoss = Float.NaN;
-            int skipped = 0;
             try (Trainer trainer = pathway.model().newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(0f).build())
                     .optDevices(new Device[] {options.device()}))) {
@@ -110,21 +109,21 @@ public final class ImagePathwayTraining {
                         }
                     }
                     if (bad != null) {
-                        skipped++;
-                        factor[0] /= 2;
-                        if (skipped >= Training.MAX_BAD_STEPS) {
+                        if (guard.bad()) {
                             throw new Training.DivergedException("Image pathway training diverged at step " + (step + 1) + ": " + bad
                                     + "; nothing was saved. Lower --lr.");
                         }
                         listener.skipped(step + 1, bad, schedule.getNewValue(step));
                         continue;
                     }
+                    guard.good();
                     listener.step(step + 1, lastLoss, schedule.getNewValue(step));
                 }
             }
             Training.requireFinite(pathway.net(), "the image pathway");
             segmenter.save(options.out());
-            return new Outcome(total, Duration.between(began, Instant.now()), lastLoss, pathway.parameterCount(), data.samples().size(), skipped);
+            return new Outcome(total, Duration.between(began, Instant.now()), lastLoss, pathway.parameterCount(), data.samples().size(),
+                    guard.skipped());
         }
     }
 

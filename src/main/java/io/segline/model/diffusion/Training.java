@@ -298,12 +298,9 @@ public final class Training {
         Data data = load(options.data(), shape, enricher);
         int start = first;
         int[] total = {options.steps()};
-        float[] rateFactor = {1f};
-        Tracker schedule = update -> learningRate(start + update, total[0]) * rateFactor[0];
+        NonFinite guard = new NonFinite();
+        Tracker schedule = update -> learningRate(start + update, total[0]) * guard.rateFactor();
         float lastLoss = Float.NaN;
-        int skipped = 0;
-        int strikes = 0;
-        int goodRun = 0;
         ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "training-batches");
             t.setDaemon(true);
@@ -350,12 +347,8 @@ public final class Training {
                     }
                 }
                 if (bad != null) {
-                    skipped++;
-                    strikes++;
-                    goodRun = 0;
-                    rateFactor[0] /= 2;
-                    if (strikes >= MAX_BAD_STEPS) {
-                        throw new DivergedException("Training diverged: at step " + (step + 1) + " " + bad + ", the " + strikes
+                    if (guard.bad()) {
+                        throw new DivergedException("Training diverged: at step " + (step + 1) + " " + bad + ", the " + guard.strikes()
                                 + "th non-finite step with fewer than " + RECOVER_STEPS + " good steps between them (each one halved the learning "
                                 + "rate, now " + schedule.getNewValue(step - start)
                                 + "). Stopped; " + (Files.isRegularFile(checkpoint.resolve("progress.json"))
@@ -365,11 +358,7 @@ public final class Training {
                     listener.skipped(step + 1, bad, schedule.getNewValue(step - start));
                     continue;
                 }
-                if (strikes > 0 && ++goodRun >= RECOVER_STEPS) {
-                    strikes--;
-                    goodRun = 0;
-                    rateFactor[0] *= 2;
-                }
+                guard.good();
                 listener.step(step + 1, lastLoss, schedule.getNewValue(step - start));
                 if (step - start == 1) {
                     timing = Instant.now();
@@ -394,7 +383,7 @@ public final class Training {
             model.save(options.out(), shape);
             saveCheckpoint(model, checkpoint, total[0], total[0]);
             return new Outcome(total[0] - first, Duration.between(began, Instant.now()), lastLoss, model.parameterCount(),
-                    data.samples().size(), skipped);
+                    data.samples().size(), guard.skipped());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Training was interrupted", e);
@@ -402,6 +391,47 @@ public final class Training {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } finally {
             prefetch.shutdownNow();
+        }
+    }
+
+    /**
+     * The policy for steps whose loss or gradient is not finite: each one is a strike that halves the learning
+     * rate; {@value #RECOVER_STEPS} good steps in a row take a strike back and double the rate again;
+     * {@value #MAX_BAD_STEPS} strikes standing mean the run has diverged.
+     */
+    static final class NonFinite {
+        private int skipped;
+        private int strikes;
+        private int goodRun;
+        private float rateFactor = 1f;
+
+        /** Records a bad step; true when the run must stop. */
+        boolean bad() {
+            skipped++;
+            strikes++;
+            goodRun = 0;
+            rateFactor /= 2;
+            return strikes >= MAX_BAD_STEPS;
+        }
+
+        void good() {
+            if (strikes > 0 && ++goodRun >= RECOVER_STEPS) {
+                strikes--;
+                goodRun = 0;
+                rateFactor *= 2;
+            }
+        }
+
+        float rateFactor() {
+            return rateFactor;
+        }
+
+        int strikes() {
+            return strikes;
+        }
+
+        int skipped() {
+            return skipped;
         }
     }
 
