@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The options every verb that talks to a cluster shares: where the cluster and registry are, and overrides. */
 public final class ConnectionOptions {
     /** The process environment; tests replace it. */
-    static Supplier<Map<String, String>> environment = System::getenv;
+    public static Supplier<Map<String, String>> environment = System::getenv;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file: segline.* settings and any Kafka client or schema.registry.* setting"

@@ -58,8 +58,13 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @Option(names = "--api", paramLabel = "URL",
             description = "Read the live state (windows still open included) from a running line's HTTP API, e.g."
-                    + " http://127.0.0.1:8080, instead of the closed windows on the topics; needs no Kafka settings.")
+                    + " http://127.0.0.1:8080, instead of the closed windows on the topics; needs no Kafka settings. A line that"
+                    + " wants a token gets the one in SEGLINE_HTTP_TOKEN (or the variable --token-env names).")
     URI api;
+
+    @Option(names = "--token-env", paramLabel = "NAME", defaultValue = "SEGLINE_HTTP_TOKEN",
+            description = "With --api: the environment variable holding the API's bearer token (default: ${DEFAULT-VALUE}).")
+    String tokenEnv;
 
     @Override
     public Integer call() throws Exception {
@@ -122,10 +127,17 @@ public final class MonitorCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "segline-monitor-stop"));
         URI lines = api.resolve("/api/lines");
+        String token = ConnectionOptions.environment.get().get(tokenEnv);
         while (!stop.get()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(lines).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(lines).timeout(Duration.ofSeconds(5));
+            if (token != null && !token.isEmpty()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() == 401) {
+                throw new IllegalStateException(lines + " wants a bearer token: put the line's token in " + tokenEnv);
+            }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(lines + " answered " + response.statusCode() + ": " + body.path("error").asText());
             }

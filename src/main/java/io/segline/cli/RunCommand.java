@@ -38,7 +38,16 @@ public final class RunCommand implements Callable<Integer> {
         // Every stage setting is checked before anything is bound or connected, so a typo fails first and alone.
         io.segline.streams.SeglineTopology.Stages.from(config);
         int port = config.getInt(Keys.HTTP_PORT);
-        HttpApi api = port < 0 ? null : HttpApi.start(config.require(Keys.HTTP_BIND), port, config.get(Keys.HTTP_ADVERTISED));
+        String tokenEnv = config.require(Keys.HTTP_AUTH_TOKEN_ENV);
+        String token = ConnectionOptions.environment.get().get(tokenEnv);
+        if (port >= 0) {
+            try {
+                HttpApi.checkBinding(config.require(Keys.HTTP_BIND), token, config.getBoolean(Keys.HTTP_INSECURE), tokenEnv);
+            } catch (IllegalArgumentException e) {
+                throw new org.apache.kafka.common.config.ConfigException(e.getMessage());
+            }
+        }
+        HttpApi api = port < 0 ? null : HttpApi.start(config.require(Keys.HTTP_BIND), port, config.get(Keys.HTTP_ADVERTISED), token);
         if (api != null) {
             // Other instances forward interactive queries here.
             config = config.with(java.util.Map.of(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised()));
@@ -46,7 +55,9 @@ public final class RunCommand implements Callable<Integer> {
         StreamsRunner runner = new StreamsRunner(config);
         if (api != null) {
             api.attach(runner.streams());
-            out.printf("Dashboard and API on http://%s:%d/ (metrics at /metrics)%n", config.require(Keys.HTTP_BIND), api.port());
+            out.printf("Dashboard and API on http://%s:%d/ (metrics at /metrics, probes at /health/live and /health/ready)%s%n",
+                    config.require(Keys.HTTP_BIND), api.port(), token == null || token.isEmpty() ? ""
+                    : "; requests need the bearer token from " + tokenEnv + " (in a browser: open the page with #token=<token>)");
         }
         Thread hook = new Thread(() -> {
             runner.close();

@@ -50,6 +50,10 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String HTTP_BIND = "segline.http.bind";
         public static final String HTTP_PORT = "segline.http.port";
         public static final String HTTP_ADVERTISED = "segline.http.advertised.host";
+        /** The environment variable holding the API's bearer token (the token itself never sits in a file or a flag). */
+        public static final String HTTP_AUTH_TOKEN_ENV = "segline.http.auth.token.env";
+        /** Serve without a token on an address other hosts can reach (a trusted network only). */
+        public static final String HTTP_INSECURE = "segline.http.insecure";
         public static final String HTTP_IMAGE_RETENTION_HOURS = "segline.http.image.retention.hours";
         public static final String HEALTH_WINDOW_MS = "segline.health.window.ms";
         public static final String HEALTH_GRACE_MS = "segline.health.grace.ms";
@@ -149,6 +153,8 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.REVIEW_SAMPLE_RATE, "0.02");
         d.put(Keys.HTTP_BIND, "127.0.0.1");
         d.put(Keys.HTTP_PORT, "8080");
+        d.put(Keys.HTTP_AUTH_TOKEN_ENV, "SEGLINE_HTTP_TOKEN");
+        d.put(Keys.HTTP_INSECURE, "false");
         d.put(Keys.HTTP_IMAGE_RETENTION_HOURS, "24");
         d.put(Keys.HEALTH_WINDOW_MS, "60000");
         d.put(Keys.HEALTH_GRACE_MS, "30000");

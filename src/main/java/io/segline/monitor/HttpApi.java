@@ -52,10 +52,18 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/lines/{lineId}}: one line with its recent windows;</li>
  * <li>{@code GET /api/images/{imageId}} and {@code .../overlay.png}: the latest result of an image, answered by
  *     whichever instance holds it (interactive queries, forwarded over HTTP);</li>
- * <li>{@code GET /metrics}: Prometheus text format, segline's meters and Kafka Streams' client metrics.</li>
+ * <li>{@code GET /metrics}: Prometheus text format, segline's meters and Kafka Streams' client metrics;</li>
+ * <li>{@code GET /health/live}: 200 while the process serves; {@code GET /health/ready}: 200 only while the
+ *     line's stream threads are RUNNING (503 otherwise, with the state), for orchestrators' probes.</li>
  * </ul>
  * Lines and latest images are gathered from every instance of the application; {@code ?local=true} asks
  * one instance for its own part only.
+ *
+ * <p>With a token ({@code segline.http.auth.token.env} names the environment variable that holds it) every
+ * request but the health probes and the dashboard's static page must carry {@code Authorization: Bearer
+ * <token>} (compared in constant time; 401 otherwise), and instances forward queries to each other with it.
+ * Without one the server binds to loopback only, unless {@code segline.http.insecure=true} says the network
+ * is trusted ({@link #checkBinding}).
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -66,20 +74,47 @@ public final class HttpApi implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String advertisedHost;
+    private final byte[] token;
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
 
-    private HttpApi(HttpServer server, String advertisedHost) {
+    private HttpApi(HttpServer server, String advertisedHost, String token) {
         this.server = server;
         this.advertisedHost = advertisedHost;
+        this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         Metrics.addRegistry(prometheus);
     }
 
-    /** Binds the server (port 0: any free port); the streams client is attached once it exists. */
+    /** Binds the server without a token (port 0: any free port); the streams client is attached once it exists. */
     public static HttpApi start(String bind, int port, String advertisedHost) {
+        return start(bind, port, advertisedHost, null);
+    }
+
+    /**
+     * Refuses to serve without a token on an address other hosts can reach, unless told the network is
+     * trusted: the API shows captions, line ids and paintings.
+     */
+    public static void checkBinding(String bind, String token, boolean insecure, String tokenEnv) {
+        if ((token == null || token.isEmpty()) && !insecure && !isLoopback(bind)) {
+            throw new IllegalArgumentException("segline.http.bind=" + bind + " is reachable from other hosts, and no API token is set: put one"
+                    + " in the environment variable " + tokenEnv + " (segline.http.auth.token.env names it), bind to 127.0.0.1, or set"
+                    + " segline.http.insecure=true if the network is trusted");
+        }
+    }
+
+    private static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** As {@link #start(String, int, String)}, with the bearer token every data request must carry (null: none). */
+    public static HttpApi start(String bind, int port, String advertisedHost, String token) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
-            HttpApi api = new HttpApi(server, advertisedHost == null || advertisedHost.isBlank() ? bind : advertisedHost);
+            HttpApi api = new HttpApi(server, advertisedHost == null || advertisedHost.isBlank() ? bind : advertisedHost, token);
             server.setExecutor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "segline-http");
                 t.setDaemon(true);
@@ -119,7 +154,23 @@ public final class HttpApi implements AutoCloseable {
             String path = uri.getPath();
             boolean local = uri.getQuery() != null && uri.getQuery().contains("local=true");
             try {
-                if (path.equals("/") || path.equals("/index.html")) {
+                if (path.equals("/health/live")) {
+                    json(exchange, 200, JSON.createObjectNode().put("status", "live"));
+                    return;
+                }
+                if (path.equals("/health/ready")) {
+                    KafkaStreams kafka = streams;
+                    String state = kafka == null ? "NOT_STARTED" : kafka.state().name();
+                    json(exchange, "RUNNING".equals(state) ? 200 : 503, JSON.createObjectNode().put("state", state));
+                    return;
+                }
+                boolean page = path.equals("/") || path.equals("/index.html");
+                if (!page && !authorized(exchange)) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"segline\"");
+                    json(exchange, 401, error("a bearer token is required (Authorization: Bearer <token>)"));
+                    return;
+                }
+                if (page) {
                     send(exchange, 200, "text/html; charset=utf-8", resource("dashboard.html"));
                 } else if (path.equals("/metrics")) {
                     send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape().getBytes(StandardCharsets.UTF_8));
@@ -322,10 +373,26 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** Whether the request carries the token (always, when the API has none); constant-time comparison. */
+    private boolean authorized(HttpExchange exchange) {
+        if (token == null) {
+            return true;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
     private HttpResponse<byte[]> forward(HostInfo host, String pathAndQuery) throws IOException {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(5)).GET();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8));
+            }
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -343,6 +410,13 @@ public final class HttpApi implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (type.startsWith("text/html")) {
+            // The page's own inline script only; images from this server or the blobs the script makes.
+            exchange.getResponseHeaders().set("Content-Security-Policy",
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' blob:; "
+                            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             exchange.getResponseBody().write(body);

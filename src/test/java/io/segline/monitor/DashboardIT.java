@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP API, Prometheus metrics and the dashboard of a line running on the embedded broker; the
- * dashboard is rendered by Debian's headless Chromium.
+ * The HTTP API, Prometheus metrics and the dashboard of a line running on the embedded broker, behind a
+ * bearer token; the dashboard is rendered by Debian's headless Chromium, also with a line id, an image id
+ * and a caption that carry HTML and script.
  */
 @Tag("integration")
 class DashboardIT {
@@ -40,6 +41,11 @@ class DashboardIT {
     private static final int IMAGES = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOKEN = "dashboard-test-token-5f1c";
+    /** A line id, image id and caption as an attacker would produce them. */
+    private static final String HOSTILE_LINE = "<img src=x onerror=\"document.title='pwned-line'\">";
+    private static final String HOSTILE_IMAGE = "x\"><svg onload=\"document.title='pwned-image'\">";
+    private static final String HOSTILE_CAPTION = "<script>document.title='pwned-caption'</script>";
 
     private static HttpApi api;
     private static StreamsRunner line;
@@ -47,7 +53,7 @@ class DashboardIT {
 
     @BeforeAll
     static void startLineAndProduce() throws Exception {
-        api = HttpApi.start("127.0.0.1", 0, "127.0.0.1");
+        api = HttpApi.start("127.0.0.1", 0, "127.0.0.1", TOKEN);
         SeglineConfig config = TestCluster.config("dashboard", Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised()));
         line = new StreamsRunner(config);
         api.attach(line.streams());
@@ -63,6 +69,10 @@ class DashboardIT {
                     io.segline.records.ImageCaptured.newBuilder(TestImages.inline(id, TestImages.png(i), "Green Tara on a lotus."))
                             .setLineId("line-dash").setCapturedAt(Instant.now()).build()));
         }
+        input.put(HOSTILE_IMAGE, topics.images().valueSerde().serializer().serialize(topics.images().name(),
+                io.segline.records.ImageCaptured.newBuilder(TestImages.inline(HOSTILE_IMAGE, TestImages.png(9), HOSTILE_CAPTION))
+                        .setLineId(HOSTILE_LINE).setCapturedAt(Instant.now()).build()));
+        ids.add(HOSTILE_IMAGE);
         TestCluster.produceInterleaved(config, topics.images().name(), input, ids);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline && imagesOnDashboardApi() < IMAGES) {
@@ -98,13 +108,43 @@ class DashboardIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int statusWithout(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void shouldAskForTheTokenOnEveryDataRequestButNotOnProbesOrThePage() throws Exception {
+        for (String path : List.of("/api/lines", "/api/lines/line-dash", "/api/images/dash-0", "/api/images/dash-0/overlay.png", "/metrics")) {
+            assertThat(statusWithout(path, null)).as("%s without a token", path).isEqualTo(401);
+            assertThat(statusWithout(path, "Bearer not-the-token")).as("%s with a wrong token", path).isEqualTo(401);
+            assertThat(statusWithout(path, "Basic " + TOKEN)).as("%s with another scheme", path).isEqualTo(401);
+        }
+        assertThat(statusWithout("/api/lines", "bearer " + TOKEN)).as("the scheme is case-insensitive").isEqualTo(200);
+        assertThat(statusWithout("/health/live", null)).isEqualTo(200);
+        assertThat(statusWithout("/health/ready", null)).as("ready while the stream threads run").isEqualTo(200);
+        assertThat(statusWithout("/", null)).as("the page holds no data").isEqualTo(200);
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'none'"));
     }
 
     @Test
     void shouldAnswerTheApiForLinesAndImages() throws Exception {
         JsonNode lines = JSON.readTree(get("/api/lines").body());
-        JsonNode dash = lines.path("lines").get(0);
+        JsonNode dash = null;
+        for (JsonNode line : lines.path("lines")) {
+            if (line.path("lineId").asText().equals("line-dash")) {
+                dash = line;
+            }
+        }
+        assertThat(dash).as("line-dash in %s", lines).isNotNull();
         assertThat(dash.path("lineId").asText()).isEqualTo("line-dash");
         assertThat(dash.path("images").asLong()).isEqualTo(IMAGES);
         assertThat(dash.path("results").asLong()).isEqualTo(IMAGES);
@@ -116,12 +156,13 @@ class DashboardIT {
         assertThat(image.path("imageId").asText()).isEqualTo("dash-0");
         assertThat(image.path("verdict").asText()).isIn("PASS", "WARN", "FAIL");
         assertThat(image.path("stars").path("sharpness").asInt()).isBetween(1, 4);
-        HttpResponse<byte[]> overlay = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/images/dash-0/overlay.png")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> overlay = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/images/dash-0/overlay.png"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(overlay.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(overlay.body()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         assertThat(get("/api/images/never-seen").statusCode()).isEqualTo(404);
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/lines")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/lines")).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).as("read-only").isEqualTo(405);
     }
 
@@ -130,7 +171,18 @@ class DashboardIT {
         java.io.StringWriter out = new java.io.StringWriter();
         picocli.CommandLine cli = io.segline.Main.commandLine();
         cli.setOut(new java.io.PrintWriter(out, true));
-        assertThat(cli.execute("monitor", "--api", base, "--once")).isZero();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        var environment = io.segline.cli.ConnectionOptions.environment;
+        try {
+            io.segline.cli.ConnectionOptions.environment = Map::of;
+            assertThat(cli.execute("monitor", "--api", base, "--once")).as("no token").isNotZero();
+            assertThat(err.toString()).contains("wants a bearer token").contains("SEGLINE_HTTP_TOKEN");
+            io.segline.cli.ConnectionOptions.environment = () -> Map.of("SEGLINE_HTTP_TOKEN", TOKEN);
+            assertThat(cli.execute("monitor", "--api", base, "--once")).isZero();
+        } finally {
+            io.segline.cli.ConnectionOptions.environment = environment;
+        }
         String row = out.toString().lines().filter(l -> l.startsWith("line-dash")).findFirst().orElseThrow(
                 () -> new AssertionError("no line-dash row in:\n" + out));
         assertThat(row.trim().split("\\s+")[2]).as("images column of: %s", row).isEqualTo(String.valueOf(IMAGES));
@@ -158,14 +210,22 @@ class DashboardIT {
                 "--user-data-dir=" + profile, "--virtual-time-budget=8000", "--window-size=1280,720");
         List<String> dump = new ArrayList<>(flags);
         dump.add("--dump-dom");
-        dump.add(base + "/");
+        dump.add(base + "/#token=" + TOKEN);
         String dom = run(dump);
         assertThat(dom).contains("data-line=\"line-dash\"").contains("data-images=\"" + IMAGES + "\"");
+        // The hostile line is shown as text: its markup is escaped, no element or handler of its own exists, no script ran.
+        assertThat(dom).contains("&lt;img src=x onerror=").doesNotContain("<img src=\"x\"").doesNotContain("<svg")
+                .contains("<title>segline - line health</title>");
+
+        List<String> withoutToken = new ArrayList<>(flags);
+        withoutToken.add("--dump-dom");
+        withoutToken.add(base + "/");
+        assertThat(run(withoutToken)).contains("needs its API token").doesNotContain("data-line=\"line-dash\"");
 
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         List<String> shot = new ArrayList<>(flags);
         shot.add("--screenshot=" + screenshot);
-        shot.add(base + "/");
+        shot.add(base + "/#token=" + TOKEN);
         run(shot);
         assertThat(screenshot).exists();
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
