@@ -18,10 +18,19 @@ final class Augment {
     }
 
     static void apply(float[] rgb, byte[] labels, int w, int h, Random random) {
-        int plane = w * h;
         if (random.nextFloat() < 0.6f) {
             geometry(rgb, labels, w, h, random);
         }
+        colour(rgb, labels, w, h, random);
+    }
+
+    /**
+     * Everything but the geometry: background replacement, colour, tone, degradation, blur and occlusion.
+     * Two paintings given generators seeded alike get the same colour treatment (a support painting and its
+     * query must keep the colours they share, or the support says nothing about the query's classes).
+     */
+    static void colour(float[] rgb, byte[] labels, int w, int h, Random random) {
+        int plane = w * h;
         if (random.nextFloat() < 0.15f) {
             replaceBackground(rgb, labels, w, h, random);
         }
@@ -65,11 +74,6 @@ final class Augment {
         for (int i = 0; i < rgb.length; i++) {
             rgb[i] = Math.min(1f, Math.max(0f, rgb[i]));
         }
-    }
-
-    /** Colour only (the labels stay as they are): what {@link #apply} does minus geometry and background replacement. */
-    static void apply(float[] rgb, int w, int h, Random random) {
-        apply(rgb, null, w, h, random);
     }
 
     /**

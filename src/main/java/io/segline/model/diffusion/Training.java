@@ -580,8 +580,12 @@ public final class Training {
             Sample sample = samples.get(index);
             float[] rgb = sample.pixels();
             byte[] labels = sample.labels().clone();
+            long colourSeed = random.nextLong();
             if (options.augment()) {
-                Augment.apply(rgb, labels, w, h, random);
+                if (random.nextFloat() < 0.6f) {
+                    Augment.geometry(rgb, labels, w, h, random);
+                }
+                Augment.colour(rgb, labels, w, h, new Random(colourSeed));
             }
             float[] supportRgb = null;
             byte[] supportLabels = null;
@@ -595,7 +599,9 @@ public final class Training {
                 supportRgb = supportSample.pixels();
                 supportLabels = supportSample.labels().clone();
                 if (options.augment()) {
+                    // Its own framing, the query's colours: what the collection shares survives augmentation.
                     Augment.geometry(supportRgb, supportLabels, w, h, random);
+                    Augment.colour(supportRgb, supportLabels, w, h, new Random(colourSeed));
                 }
             }
             boolean dropCaption = !options.captions() || random.nextFloat() < options.captionDropout();
