@@ -187,8 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.printf("%-7s %5s %5s %8s %9s %14s %12s %15s %10s %10s %6s%n", "mode", "batch", "round", "images/s", "stream/dir",
-                "segment p50/95", "measure p50/95", "e2e p50/p95", "RSS early", "RSS end", "JIT s");
+        out.printf("%-7s %5s %5s %8s %9s %14s %13s %14s %15s %10s %10s %6s%n", "mode", "batch", "round", "images/s", "stream/dir",
+                "segment p50/95", "refine p50/95", "measure p50/95", "e2e p50/p95", "RSS early", "RSS end", "JIT s");
         ObjectNode report = JSON.createObjectNode().put("images", count).put("repeat", repeat).put("streamThreads", threads)
                 .put("partitions", partitions);
         ArrayNode rows = report.putArray("runs");
@@ -197,10 +197,11 @@ public final class BenchCommand implements Callable<Integer> {
             Run direct = run.mode().equals("stream") ? runs.get(i - 1) : run;
             double ratio = run.imagesPerSecond() / direct.imagesPerSecond();
             double[] seg = run.stages().get("segment");
+            double[] ref = run.stages().get("refine");
             double[] mea = run.stages().get("measure");
-            out.printf(Locale.ROOT, "%-7s %5d %5d %8.1f %9s %14s %12s %15s %7d MB %7d MB %6.1f%n", run.mode(), run.batchSize(), run.round(),
-                    run.imagesPerSecond(), run.mode().equals("stream") ? String.format(Locale.ROOT, "%.2f", ratio) : "",
-                    pair(seg), pair(mea),
+            out.printf(Locale.ROOT, "%-7s %5d %5d %8.1f %9s %14s %13s %14s %15s %7d MB %7d MB %6.1f%n", run.mode(), run.batchSize(),
+                    run.round(), run.imagesPerSecond(), run.mode().equals("stream") ? String.format(Locale.ROOT, "%.2f", ratio) : "",
+                    pair(seg), pair(ref), pair(mea),
                     run.latency() == null ? "" : String.format(Locale.ROOT, "%.0f/%.0f ms", run.latency()[0], run.latency()[1]),
                     run.rssEarlyKb() / 1024, run.rssEndKb() / 1024, run.jitSeconds());
             ObjectNode row = rows.addObject().put("mode", run.mode()).put("batchSize", run.batchSize()).put("round", run.round())
