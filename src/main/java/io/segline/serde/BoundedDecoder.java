@@ -16,11 +16,21 @@ import org.apache.avro.util.Utf8;
  * <p>Collections whose items encode to zero bytes (arrays of null, empty records) could legitimately
  * hold more items than bytes; segline's schemas have none, and such blocks are refused.
  */
-final class BoundedDecoder extends Decoder {
+public final class BoundedDecoder extends Decoder {
     private final BinaryDecoder in;
 
     BoundedDecoder(BinaryDecoder in) {
         this.in = in;
+    }
+
+    /** A bounded decoder over all of {@code bytes}; {@link #isEnd()} says whether a datum used them all. */
+    public static BoundedDecoder over(byte[] bytes) {
+        return new BoundedDecoder(org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, null));
+    }
+
+    /** True when no byte is left after what was read. */
+    public boolean isEnd() throws IOException {
+        return in.isEnd();
     }
 
     private int bytesLeft() throws IOException {

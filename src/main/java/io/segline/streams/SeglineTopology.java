@@ -143,7 +143,7 @@ public final class SeglineTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
         if (stages.batchSize() > 1) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingProcessor.STORE),
-                    Serdes.String(), new JsonSerde<>(BatchingProcessor.Buffered.class)));
+                    Serdes.String(), Serdes.ByteArray()));
         }
         String[] batchStores = stages.batchSize() > 1 ? new String[] {BatchingProcessor.STORE} : new String[0];
         KStream<String, InFlight> outcomes = builder

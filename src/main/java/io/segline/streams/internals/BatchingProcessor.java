@@ -74,6 +74,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * has no single source record the handler could name.
  */
 public final class BatchingProcessor implements Processor<String, InFlight, String, InFlight> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchingProcessor.class);
     private DeadLetterRecords.Bounds letterBounds = DeadLetterRecords.Bounds.defaults();
     private java.time.Duration watchdogBound = java.time.Duration.ofMinutes(1);
     public static final String STORE = "segment-batch-buffer";
@@ -104,7 +105,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private final String imagesTopic;
 
     private ProcessorContext<String, InFlight> context;
-    private KeyValueStore<String, Buffered> buffer;
+    private KeyValueStore<String, byte[]> buffer;
     private ImageValidator validator;
     private Segmenter segmenter;
     private Refiner refiner;
@@ -152,15 +153,25 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 this.worker = WORKERS.computeIfAbsent(Thread.currentThread(), t -> newWorker(t.getName() + "-segment"));
             }
             this.buffer = context.getStateStore(STORE);
-            List<KeyValue<String, Buffered>> restored = new ArrayList<>();
-            try (KeyValueIterator<String, Buffered> all = buffer.all()) {
+            // Store keys are the arrival sequence, zero-padded: their order is the arrival order.
+            List<KeyValue<String, byte[]>> restored = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> all = buffer.all()) {
                 all.forEachRemaining(restored::add);
             }
-            restored.sort(Comparator.comparingLong(e -> e.value.sequence()));
-            for (KeyValue<String, Buffered> entry : restored) {
-                sequence = Math.max(sequence, entry.value.sequence() + 1);
+            restored.sort(Comparator.comparing(e -> e.key));
+            long now = context.currentSystemTimeMs();
+            for (KeyValue<String, byte[]> entry : restored) {
+                long arrivedAt = now;
+                try {
+                    Buffered stored = BufferCodec.entry(entry.value);
+                    sequence = Math.max(sequence, stored.sequence() + 1);
+                    arrivedAt = stored.arrivedAt();
+                } catch (BufferCodec.CorruptEntryException e) {
+                    // Flushed with the others, and dead-lettered there with its bytes.
+                    sequence = Math.max(sequence, sequenceOf(entry.key) + 1);
+                }
                 waiting.add(entry.key);
-                oldestWaitingSince = Math.min(oldestWaitingSince, entry.value.arrivedAt());
+                oldestWaitingSince = Math.min(oldestWaitingSince, arrivedAt);
             }
             // Without overlap only the linger needs watching; with it, a finished batch should not wait long either.
             long check = Math.max(5, overlap ? Math.min(MAX_CHECK_MILLIS, linger.toMillis() / 2) : linger.toMillis() / 2);
@@ -196,8 +207,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         long now = context.currentSystemTimeMs();
         // Keyed by arrival, not by imageId: a capture sent twice is buffered twice and gets two results.
         String key = String.format("%019d", sequence);
-        buffer.put(key, new Buffered(sequence++, now, record.key(), encode(item.event), avro(item.caption), item.sourceTopic,
-                item.sourcePartition, item.sourceOffset, record.timestamp()));
+        buffer.put(key, BufferCodec.encode(new Buffered(sequence++, now, record.key(),
+                BufferCodec.capture(captures.serializer().serialize(imagesTopic, item.event)), BufferCodec.caption(item.caption),
+                item.sourceTopic, item.sourcePartition, item.sourceOffset, record.timestamp())));
         decoded.put(key, item);
         waiting.add(key);
         oldestWaitingSince = Math.min(oldestWaitingSince, now);
@@ -234,7 +246,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         List<InFlight> items = new ArrayList<>();
         for (String key : keys) {
             InFlight item = decoded.remove(key);
-            items.add(item != null ? item : restore(buffer.get(key)));
+            items.add(item != null ? item : restore(key, buffer.get(key)));
         }
         if (!overlap) {
             segmentAndMeasure(items);
@@ -276,11 +288,32 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         emit(batch.items());
     }
 
-    /** A record buffered by an instance that died: decoded again from the store. */
-    private InFlight restore(Buffered entry) {
-        ImageCaptured capture = captures.deserializer().deserialize(imagesTopic, Base64.getDecoder().decode(entry.capture()));
+    /**
+     * A record buffered by an instance that died: decoded again from the store. An entry that cannot be read
+     * back becomes a dead letter with whatever bytes of it remain, never an exception that would stop the task.
+     */
+    private InFlight restore(String storeKey, byte[] stored) {
+        BufferCodec.Restored restored;
+        try {
+            restored = BufferCodec.read(stored, captures.deserializer(), imagesTopic);
+        } catch (BufferCodec.CorruptEntryException e) {
+            log.error("Buffered record {} cannot be read back ({}); it goes to the dead letters with its bytes", storeKey, e.getMessage());
+            InFlight item = new InFlight(null);
+            item.original = e.original();
+            Buffered entry = e.entry();
+            item.key = entry == null ? null : entry.key();
+            item.timestamp = entry == null ? context.currentSystemTimeMs() : entry.timestamp();
+            item.sourceTopic = entry == null ? "" : entry.sourceTopic();
+            item.sourcePartition = entry == null ? -1 : entry.sourcePartition();
+            item.sourceOffset = entry == null ? -1 : entry.sourceOffset();
+            item.fail(StageNames.SEGMENT, new io.segline.validate.ValidationException("corrupt-buffer-entry",
+                    "The record waited for its batch in the store " + STORE + " and could not be read back: " + e.getMessage(), e));
+            return item;
+        }
+        Buffered entry = restored.entry();
+        ImageCaptured capture = restored.capture();
         InFlight item = new InFlight(capture);
-        item.caption = fromAvro(entry.caption());
+        item.caption = restored.caption();
         item.key = entry.key();
         item.timestamp = entry.timestamp();
         item.sourceTopic = entry.sourceTopic();
@@ -292,6 +325,14 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             item.fail(StageNames.VALIDATE, e);
         }
         return item;
+    }
+
+    private static long sequenceOf(String storeKey) {
+        try {
+            return Long.parseLong(storeKey);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Segments, refines and measures the items: the model's share of the work. A failure marks its item. */
@@ -385,33 +426,9 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private void deadLetter(InFlight item) {
         byte[] key = item.key == null ? null : item.key.getBytes(StandardCharsets.UTF_8);
         // The capture as written by segline's serializer: the original bytes are not available to a processor.
-        byte[] value = captures.serializer().serialize(imagesTopic, item.event);
+        byte[] value = item.event != null ? captures.serializer().serialize(imagesTopic, item.event) : item.original;
         item.deadLetter = DeadLetterRecords.letter(key, value, item.sourceTopic, item.sourcePartition, item.sourceOffset,
                 item.failedStage, item.failure, letterBounds);
-    }
-
-    private String encode(ImageCaptured capture) {
-        return Base64.getEncoder().encodeToString(captures.serializer().serialize(imagesTopic, capture));
-    }
-
-    private static String avro(EnrichedCaption caption) {
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<>(EnrichedCaption.class).write(caption, encoder);
-            encoder.flush();
-            return Base64.getEncoder().encodeToString(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static EnrichedCaption fromAvro(String base64) {
-        try {
-            return new SpecificDatumReader<>(EnrichedCaption.class).read(null,
-                    DecoderFactory.get().binaryDecoder(Base64.getDecoder().decode(base64), null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

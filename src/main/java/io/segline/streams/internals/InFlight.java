@@ -38,6 +38,8 @@ public final class InFlight {
     /** The stage that failed and why, until the stream thread turns them into {@link #deadLetter}. */
     String failedStage;
     RuntimeException failure;
+    /** The record's bytes when they could not be decoded into {@link #event} (then null): what its dead letter carries. */
+    byte[] original;
 
     InFlight(ImageCaptured event) {
         this.event = event;
