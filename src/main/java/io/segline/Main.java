@@ -8,6 +8,7 @@ import io.segline.cli.EvaluateCommand;
 import io.segline.cli.MonitorCommand;
 import io.segline.cli.ProduceCommand;
 import io.segline.cli.RunCommand;
+import io.segline.cli.SoakCommand;
 import io.segline.cli.SubscribeCommand;
 import io.segline.cli.TopicsCommand;
 import io.segline.cli.TrainCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming segmentation for digitization lines: Kafka Streams, Avro records in the"
                 + " Confluent wire format, diffusion segmentation.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, SubscribeCommand.class, TopicsCommand.class,
-                DatasetCommand.class, TrainCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class, BenchCommand.class,
+                DatasetCommand.class, TrainCommand.class, EvaluateCommand.class, CaptionCommand.class, MonitorCommand.class, BenchCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

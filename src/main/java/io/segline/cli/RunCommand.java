@@ -36,7 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         model.putInto(chosen);
         SeglineConfig config = connection.config(chosen);
         // Every stage setting is checked before anything is bound or connected, so a typo fails first and alone.
-        io.segline.streams.SeglineTopology.Stages.from(config);
+        io.segline.streams.SeglineTopology.Stages stages = io.segline.streams.SeglineTopology.Stages.from(config);
         int port = config.getInt(Keys.HTTP_PORT);
         String tokenEnv = config.require(Keys.HTTP_AUTH_TOKEN_ENV);
         String token = ConnectionOptions.environment.get().get(tokenEnv);
@@ -70,6 +70,10 @@ public final class RunCommand implements Callable<Integer> {
                 config.require(Keys.APPLICATION_ID), config.topic(Keys.TOPIC_IMAGES), config.topic(Keys.TOPIC_MASKS),
                 config.topic(Keys.TOPIC_QUALITY), config.topic(Keys.TOPIC_DLQ), config.require(Keys.SEGMENTER),
                 config.require(Keys.ENRICHMENT), config.require(Keys.REFINER));
+        out.flush();
+        // The model is loaded and run once before the stream threads join the group: a restarted instance takes its
+        // partitions back ready to segment, instead of holding them while native libraries load.
+        out.printf("Model warmed up in %.1f s%n", stages.warmUp().toMillis() / 1000.0);
         out.flush();
         runner.start();
         runner.awaitStop();

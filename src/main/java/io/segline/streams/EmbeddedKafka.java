@@ -14,13 +14,23 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class EmbeddedKafka implements AutoCloseable {
     /** The line a child broker prints once it serves requests, followed by its bootstrap servers. */
     static final String READY = "segline-kafka-ready ";
+    /** The line a child broker prints when a bounce is over and it serves requests again. */
+    static final String BOUNCED = "segline-kafka-bounced";
+    /** What the parent writes to a child broker to bounce it: the word and the seconds to stay down. */
+    static final String BOUNCE = "bounce ";
 
     private final String bootstrapServers;
     private final AutoCloseable stop;
+    /** Bounces the broker (stays down for the given time); null where the broker cannot be bounced. */
+    private final java.util.function.Consumer<java.time.Duration> bounce;
+    private final KafkaClusterTestKit cluster;
 
-    private EmbeddedKafka(String bootstrapServers, AutoCloseable stop) {
+    private EmbeddedKafka(String bootstrapServers, AutoCloseable stop, java.util.function.Consumer<java.time.Duration> bounce,
+            KafkaClusterTestKit cluster) {
         this.bootstrapServers = bootstrapServers;
         this.stop = stop;
+        this.bounce = bounce;
+        this.cluster = cluster;
     }
 
     /** Starts a broker that accepts records up to {@code maxMessageBytes}; returns once it serves requests. */
@@ -57,7 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster.bootstrapServers(), cluster);
+            return new EmbeddedKafka(cluster.bootstrapServers(), cluster, null, cluster);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded Kafka broker: " + e.getMessage(), e);
         }
@@ -91,13 +101,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8));
+            java.io.PrintStream in = new java.io.PrintStream(child.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+            java.util.concurrent.BlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.startsWith(READY)) {
-                    // Keep draining its output so that the child never blocks on a full pipe.
-                    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "segline-kafka-output");
+                    // Keep draining its output so that the child never blocks on a full pipe; pass on bounce acknowledgements.
+                    Thread drain = new Thread(() -> out.lines().filter(l -> l.startsWith(BOUNCED)).forEach(acks::add), "segline-kafka-output");
                     drain.setDaemon(true);
                     drain.start();
-                    return new EmbeddedKafka(line.substring(READY.length()).trim(), stop);
+                    java.util.function.Consumer<java.time.Duration> bounce = down -> {
+                        in.println(BOUNCE + down.toMillis());
+                        try {
+                            if (acks.poll(down.toMillis() + 120_000, java.util.concurrent.TimeUnit.MILLISECONDS) == null) {
+                                throw new IllegalStateException("The broker did not come back within 2 minutes of its bounce; its log is " + log);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("Interrupted while the broker was bouncing", e);
+                        }
+                    };
+                    return new EmbeddedKafka(line.substring(READY.length()).trim(), stop, bounce, null);
                 }
             }
             throw new IllegalStateException("The broker process exited before serving (exit code " + child.waitFor()
@@ -111,16 +134,48 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** A child broker ({@link #startProcess}): argument the largest message in bytes; stops at the end of standard input. */
+    /**
+     * A child broker ({@link #startProcess}): argument the largest message in bytes. Stops at the end of standard input;
+     * a line {@code bounce MILLIS} on it shuts the broker down, waits that long and starts it again on the same port and logs.
+     */
     public static void main(String[] args) throws Exception {
         try (EmbeddedKafka kafka = start(Integer.parseInt(args[0]))) {
             System.out.println(READY + kafka.bootstrapServers());
             System.out.flush();
-            while (System.in.read() >= 0) {
-                // Wait for the parent to close the pipe or to exit.
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith(BOUNCE)) {
+                    kafka.bounceInProcess(java.time.Duration.ofMillis(Long.parseLong(line.substring(BOUNCE.length()).trim())));
+                    System.out.println(BOUNCED);
+                    System.out.flush();
+                }
             }
         }
         System.exit(0);
+    }
+
+    /** Shuts the broker down (the controller stays up), keeps it down for {@code down}, and starts it again. */
+    private void bounceInProcess(java.time.Duration down) throws Exception {
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.shutdown();
+            broker.awaitShutdown();
+        }
+        Thread.sleep(down.toMillis());
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.startup();
+        }
+        cluster.waitForReadyBrokers();
+    }
+
+    /**
+     * Bounces a broker started with {@link #startProcess}: it goes down at once, stays down for {@code down}, and this
+     * returns once it serves requests again. Clients see a broker restart, as in a rolling restart of a cluster.
+     */
+    public void bounce(java.time.Duration down) {
+        if (bounce == null) {
+            throw new UnsupportedOperationException("Only a broker in a child process (startProcess) can be bounced");
+        }
+        bounce.accept(down);
     }
 
     public String bootstrapServers() {

@@ -82,6 +82,24 @@ public final class SeglineTopology {
         }
 
         /** The stages the configuration selects. Unknown mode names fail here, before anything starts. */
+        /**
+         * Loads a segmenter once and segments one small blank painting with it, then lets it go: the engine's native
+         * library, the model files and the hot code paths are ready before a stream thread joins the group, so a
+         * restarted instance does not pay for them while its partitions wait. Returns how long it took.
+         */
+        public java.time.Duration warmUp() {
+            long started = System.nanoTime();
+            io.segline.records.ImageCaptured blank = io.segline.records.ImageCaptured.newBuilder().setImageId("warm-up").setLineId("warm-up")
+                    .setScannerId("warm-up").setCapturedAt(java.time.Instant.EPOCH).setCaption("")
+                    .setImage(io.segline.records.InlineImage.newBuilder().setData(java.nio.ByteBuffer.allocate(0)).build())
+                    .setContentType("image/png").build();
+            try (Segmenter model = segmenter.get()) {
+                model.segment(new java.awt.image.BufferedImage(64, 80, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                        new io.segline.caption.NoEnrichment().enrich(blank));
+            }
+            return java.time.Duration.ofNanos(System.nanoTime() - started);
+        }
+
         public static Stages from(SeglineConfig config) {
             ValidationLimits limits = ValidationLimits.from(config);
             String segmenter = config.require(Keys.SEGMENTER);
