@@ -50,7 +50,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--blank-captions", description = "Condition the diffusion model on empty captions (ablation without caption conditioning).")
     boolean blankCaptions;
 
-    @Option(names = "--refiner", description = "Refiner to evaluate (default: the configured one, none).")
+    @Option(names = "--refiner", description = "Refiner to evaluate: none, symmetry, g4seg or g4seg+symmetry (default: the configured one, symmetry).")
     String refiner;
 
     @Option(names = "--caption-enrichment", description = "Caption enrichment to evaluate (default: the configured one, none).")

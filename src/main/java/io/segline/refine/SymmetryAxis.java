@@ -43,9 +43,19 @@ public record SymmetryAxis(double x, double y, double tilt, double strength) {
         double bestX = w / 2.0;
         double bestTilt = 0;
         double bestCost = Double.MAX_VALUE;
-        for (double x = 0.3 * w; x <= 0.7 * w; x += 1) {
+        // Coarse: every second crossing on a grid of half the size (2×2 means), every second pixel of it. The fine
+        // search below spans ±1.5 px around the winner, more than the coarse spacing, so nothing falls between.
+        int hw = w / 2;
+        int hh = h / 2;
+        float[][] halfLab = new float[3][];
+        for (int c = 0; c < 3; c++) {
+            halfLab[c] = halve(lab[c], w, h);
+        }
+        float[] halfWeight = weight == null ? null : halve(weight, w, h);
+        double halfCy = hh / 2.0;
+        for (double x = 0.3 * w; x <= 0.7 * w; x += 2) {
             for (double degrees = -MAX_TILT_DEGREES; degrees <= MAX_TILT_DEGREES; degrees += 2) {
-                double cost = cost(lab, weight, w, h, x, cy, Math.toRadians(degrees), 3);
+                double cost = cost(halfLab, halfWeight, hw, hh, x / 2, halfCy, Math.toRadians(degrees), 2);
                 if (cost < bestCost) {
                     bestCost = cost;
                     bestX = x;
@@ -58,7 +68,7 @@ public record SymmetryAxis(double x, double y, double tilt, double strength) {
         bestCost = Double.MAX_VALUE;
         for (double x = coarseX - 1.5; x <= coarseX + 1.5; x += 0.25) {
             for (double t = coarseTilt - Math.toRadians(2); t <= coarseTilt + Math.toRadians(2) + 1e-9; t += Math.toRadians(0.5)) {
-                double cost = cost(lab, weight, w, h, x, cy, t, 1);
+                double cost = cost(lab, weight, w, h, x, cy, t, 2);
                 if (cost < bestCost) {
                     bestCost = cost;
                     bestX = x;
@@ -79,6 +89,20 @@ public record SymmetryAxis(double x, double y, double tilt, double strength) {
             strength = off > 0 && Double.isFinite(off) ? Math.max(0, 1 - bestCost / off) : 0;
         }
         return new SymmetryAxis(bestX, cy, bestTilt, strength);
+    }
+
+    /** Means of 2×2 blocks: a {@code w/2 × h/2} grid (an odd last row or column is left out). */
+    static float[] halve(float[] plane, int w, int h) {
+        int hw = w / 2;
+        int hh = h / 2;
+        float[] out = new float[hw * hh];
+        for (int y = 0; y < hh; y++) {
+            for (int x = 0; x < hw; x++) {
+                int i = 2 * y * w + 2 * x;
+                out[y * hw + x] = (plane[i] + plane[i + 1] + plane[i + w] + plane[i + w + 1]) / 4;
+            }
+        }
+        return out;
     }
 
     /**

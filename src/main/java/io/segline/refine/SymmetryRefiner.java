@@ -81,6 +81,13 @@ public final class SymmetryRefiner implements Refiner {
         double figureCentreY = figureCentreY(labels, w, h);
 
         float[][] out = new float[k][w * h];
+        // Each probability's log once, not once per pixel that pools with it.
+        float[][] logP = new float[k][w * h];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < w * h; i++) {
+                logP[c][i] = (float) Math.log(Math.max(1e-6f, p[c][i]));
+            }
+        }
         double[] m = new double[2];
         double[] logs = new double[k];
         int pulled = 0;
@@ -105,7 +112,7 @@ public final class SymmetryRefiner implements Refiner {
                         pulled++;
                         double total = 0;
                         for (int c = 0; c < k; c++) {
-                            double v = Math.exp((1 - wgt) * Math.log(Math.max(1e-6f, p[c][i])) + wgt * Math.log(Math.max(1e-6f, p[c][j])));
+                            double v = Math.exp((1 - wgt) * logP[c][i] + wgt * logP[c][j]);
                             logs[c] = v;
                             total += v;
                         }

@@ -112,7 +112,7 @@ class SeglineTopologyTest {
         assertThat(result.getSegmenter()).isEqualTo("diffusion");
         assertThat(result.getModelName()).isEqualTo(io.segline.model.diffusion.Models.DEFAULT);
         assertThat(result.getCaptionEnrichment()).isEqualTo("rules");
-        assertThat(result.getRefinement()).isNull();
+        assertThat(result.getRefinement().getMethods()).as("the default refiner").containsExactly("symmetry");
         assertThat(result.getStageMillis()).containsKeys("validate", "enrich", "segment", "refine");
         assertThat(result.getWidth()).isEqualTo(120);
         assertThat(result.getHeight()).isEqualTo(160);
@@ -135,7 +135,7 @@ class SeglineTopologyTest {
         assertThat(quality.isEmpty()).isTrue();
         assertThat(report.getImageId()).isEqualTo("img-1");
         assertThat(report.getSegmentationConfidence()).isEqualTo(result.getMeanConfidence());
-        assertThat(report.getRefinementDelta()).isNull();
+        assertThat(report.getRefinementDelta()).isEqualTo(result.getRefinement().getChangedPixelFraction());
         assertThat(report.getCaptureQc()).isNotNull();
         assertThat(report.getCaptureQc().getStars()).containsKeys("sharpness", "noise", "colourCastDeltaE");
         assertThat(deadLetters.isEmpty()).isTrue();

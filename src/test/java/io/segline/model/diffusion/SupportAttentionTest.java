@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The support set reaches the result through its masks: the same painting, segmented with two support
  * sets of the same paintings that differ only in how their masks name one part (the halo called
  * backlight), comes out differently, and the same support set gives the same result again. This checks
- * the wiring of support–query attention on a network with that pathway (no shipped model has a trained
- * one yet; see the spirit-g model card), not that a trained network follows the masks.
+ * the wiring of support–query attention on a network with that pathway, not that a trained network follows
+ * the masks: spirit-g v2 has a trained one and does not (relabelling the support's halo moves the query's halo
+ * probability by 2e-6; see its model card).
  */
 class SupportAttentionTest {
     private static final int HALO = 2;
