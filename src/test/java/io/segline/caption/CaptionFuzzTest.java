@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
 import io.segline.records.SampleRecords;
-import io.segline.testing.Budget;
+import io.segline.testing.Fuzzing;
 import java.time.Duration;
 import org.assertj.core.api.Assertions;
 
@@ -28,7 +28,7 @@ class CaptionFuzzTest {
             return; // a capture's caption is a non-null Avro string
         }
         ImageCaptured capture = ImageCaptured.newBuilder(TEMPLATE).setCaption(caption).build();
-        Budget.within(Duration.ofSeconds(1), caption.length(), () -> {
+        Fuzzing.within(Duration.ofSeconds(1), caption.length(), () -> {
             EnrichedCaption enriched = RULES.enrich(capture);
             Assertions.assertThat(enriched.getRewrite()).isNotNull();
         });
@@ -39,7 +39,7 @@ class CaptionFuzzTest {
         if (answer == null) {
             return; // an HTTP body is never null
         }
-        Budget.within(Duration.ofSeconds(1), answer.length(), () -> {
+        Fuzzing.within(Duration.ofSeconds(1), answer.length(), () -> {
             try {
                 LlmEnricher.parse(answer);
             } catch (IllegalArgumentException | java.io.IOException expected) {

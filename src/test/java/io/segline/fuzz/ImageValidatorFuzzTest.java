@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.segline.records.ImageCaptured;
 import io.segline.records.InlineImage;
 import io.segline.records.SampleRecords;
-import io.segline.testing.Budget;
+import io.segline.testing.Fuzzing;
 import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationException;
 import io.segline.validate.ValidationLimits;
@@ -33,7 +33,7 @@ class ImageValidatorFuzzTest {
         ImageCaptured capture = ImageCaptured.newBuilder(TEMPLATE)
                 .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
                 .build();
-        Budget.within(Duration.ofSeconds(1), image.length, () -> {
+        Fuzzing.within(Duration.ofSeconds(1), image.length, () -> {
             try {
                 VALIDATOR.validate(capture);
             } catch (ValidationException expected) {

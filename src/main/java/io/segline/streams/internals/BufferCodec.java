@@ -82,18 +82,16 @@ final class BufferCodec {
         if (stored == null) {
             throw new CorruptEntryException("The buffered entry is empty", null, new byte[0], null);
         }
+        BatchingProcessor.Buffered entry;
         try {
-            BatchingProcessor.Buffered entry = JSON.readValue(stored, BatchingProcessor.Buffered.class);
-            if (entry == null || entry.capture() == null || entry.caption() == null) {
-                throw new CorruptEntryException("The buffered entry has no capture or no caption", entry, stored, null);
-            }
-            return entry;
+            entry = JSON.readValue(stored, BatchingProcessor.Buffered.class);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof CorruptEntryException corrupt) {
-                throw corrupt;
-            }
             throw new CorruptEntryException("The buffered entry is not readable JSON: " + e.getMessage(), null, stored, e);
         }
+        if (entry == null || entry.capture() == null || entry.caption() == null) {
+            throw new CorruptEntryException("The buffered entry has no capture or no caption", entry, stored, null);
+        }
+        return entry;
     }
 
     /** The capture and caption of a stored entry, or {@link CorruptEntryException}, never another exception. */
