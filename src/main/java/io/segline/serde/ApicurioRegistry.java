@@ -38,13 +38,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private final Process process;
+    private final Path runner;
     private final int port;
+    private final Path storage;
     private final Path logFile;
     private final Thread shutdownHook;
 
-    private ApicurioRegistry(Process process, int port, Path logFile) {
+    private ApicurioRegistry(Process process, Path runner, int port, Path storage, Path logFile) {
         this.process = process;
+        this.runner = runner;
         this.port = port;
+        this.storage = storage;
         this.logFile = logFile;
         this.shutdownHook = new Thread(this::stopProcess, "segline-registry-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -57,13 +61,26 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** Starts the registry whose runner jar is under {@code home} and waits until it answers. */
     public static ApicurioRegistry start(Path home, Duration timeout) {
+        return start(home, null, timeout);
+    }
+
+    /**
+     * Starts a registry that keeps its schemas in files under {@code storage} (an H2 database), so that
+     * {@link #restart} brings back the same schemas under the same ids, as a registry with durable storage
+     * does after an outage.
+     */
+    public static ApicurioRegistry startPersistent(Path storage) {
+        return start(locateDistribution(), storage.toAbsolutePath(), Duration.ofMinutes(2));
+    }
+
+    private static ApicurioRegistry start(Path home, Path storage, Duration timeout) {
         Path runner = findRunnerJar(home).orElseThrow(() -> new IllegalStateException(
                 "No Apicurio Registry runner jar under " + home + ": build with ./mvnw package, which unpacks it"));
         IllegalStateException lastFailure = null;
         // A free port can be taken by someone else between probing and binding; try a few.
         for (int attempt = 1; attempt <= 3; attempt++) {
             int port = freePort();
-            ApicurioRegistry registry = launch(runner, port);
+            ApicurioRegistry registry = launch(runner, port, storage);
             try {
                 registry.awaitReady(timeout);
                 log.debug("Schema registry ready at {}", registry.url());
@@ -74,6 +91,22 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
         }
         throw lastFailure;
+    }
+
+    /**
+     * Stops this registry and starts it again on the same port with the same storage, waiting until it
+     * answers. Only a registry started with {@link #startPersistent} keeps its schemas across a restart.
+     */
+    public ApicurioRegistry restart(Duration timeout) {
+        close();
+        ApicurioRegistry again = launch(runner, port, storage);
+        try {
+            again.awaitReady(timeout);
+        } catch (IllegalStateException e) {
+            again.close();
+            throw e;
+        }
+        return again;
     }
 
     /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
@@ -142,7 +175,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static ApicurioRegistry launch(Path runner, int port) {
+    private static ApicurioRegistry launch(Path runner, int port, Path storage) {
         try {
             Path logFile = Files.createTempFile("segline-registry-", ".log");
             List<String> command = new ArrayList<>(List.of(
@@ -150,14 +183,18 @@ public final class ApicurioRegistry implements AutoCloseable {
                     "-Xms64m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-Dquarkus.http.host=127.0.0.1",
                     "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.log.console.color=false",
-                    "-jar", runner.toAbsolutePath().toString()));
+                    "-Dquarkus.log.console.color=false"));
+            if (storage != null) {
+                Files.createDirectories(storage);
+                command.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + storage.resolve("registry"));
+            }
+            command.addAll(List.of("-jar", runner.toAbsolutePath().toString()));
             Process process = new ProcessBuilder(guarded(command))
                     .directory(runner.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
-            return new ApicurioRegistry(process, port, logFile);
+            return new ApicurioRegistry(process, runner, port, storage, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the schema registry process", e);
         }

@@ -12,6 +12,7 @@ import io.segline.serde.AvroWireFormatException.SchemaResolutionException;
 import io.segline.serde.AvroWireFormatException.TruncatedRecordException;
 import io.segline.serde.AvroWireFormatException.UnknownMagicByteException;
 import io.segline.serde.AvroWireFormatException.UnknownSchemaIdException;
+import io.segline.testing.TestSchemas;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;

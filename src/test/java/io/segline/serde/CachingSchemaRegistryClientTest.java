@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.records.Alert;
 import io.segline.records.ImageCaptured;
+import io.segline.testing.TestSchemas;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

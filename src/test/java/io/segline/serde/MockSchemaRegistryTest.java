@@ -8,6 +8,7 @@ import io.segline.records.ImageCaptured;
 import io.segline.serde.SchemaRegistryException.IncompatibleSchemaException;
 import io.segline.serde.SchemaRegistryException.SchemaNotFoundException;
 import io.segline.serde.SchemaRegistryException.SubjectNotFoundException;
+import io.segline.testing.TestSchemas;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.segline.records.ImageCaptured;
 import io.segline.records.SampleRecords;
 import io.segline.serde.SchemaRegistryException.IncompatibleSchemaException;
+import io.segline.testing.TestSchemas;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;

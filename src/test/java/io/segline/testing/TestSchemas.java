@@ -1,4 +1,4 @@
-package io.segline.serde;
+package io.segline.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,14 +8,14 @@ import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 
 /** Later versions of a record schema for evolution tests, derived from the real schema rather than copied. */
-final class TestSchemas {
+public final class TestSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestSchemas() {
     }
 
     /** {@code schema} with one more field at the end, given as Avro JSON. */
-    static Schema withAddedField(Schema schema, String fieldJson) {
+    public static Schema withAddedField(Schema schema, String fieldJson) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(schema.toString());
             ((ArrayNode) root.get("fields")).add(JSON.readTree(fieldJson));
@@ -26,7 +26,7 @@ final class TestSchemas {
     }
 
     /** {@code schema} without the named field. */
-    static Schema withoutField(Schema schema, String fieldName) {
+    public static Schema withoutField(Schema schema, String fieldName) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(schema.toString());
             ArrayNode fields = (ArrayNode) root.get("fields");
@@ -43,10 +43,10 @@ final class TestSchemas {
     }
 
     /** A field added with a default: a backward-compatible change. */
-    static final String OPERATOR_WITH_DEFAULT =
+    public static final String OPERATOR_WITH_DEFAULT =
             "{\"name\": \"operator\", \"type\": [\"null\", \"string\"], \"default\": null, \"doc\": \"Who ran the scanner.\"}";
 
     /** A field added without a default: consumers on the new schema cannot read old records. */
-    static final String OPERATOR_WITHOUT_DEFAULT =
+    public static final String OPERATOR_WITHOUT_DEFAULT =
             "{\"name\": \"operator\", \"type\": \"string\", \"doc\": \"Who ran the scanner.\"}";
 }
