@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 "Serves a read-only dashboard, JSON API and Prometheus /metrics on segline.http.bind:segline.http.port"
                         + " (default 127.0.0.1:8080; port -1 turns it off, 0 picks a free one)."})
 public final class RunCommand implements Callable<Integer> {
+    private static final java.time.Duration PREFLIGHT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     @Spec
     CommandSpec spec;
 
@@ -37,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
         SeglineConfig config = connection.config(chosen);
         // Every stage setting is checked before anything is bound or connected, so a typo fails first and alone.
         io.segline.streams.SeglineTopology.Stages stages = io.segline.streams.SeglineTopology.Stages.from(config);
+        // Then credentials and certificates, before a port is bound or the model loads: a wrong password or an
+        // untrusted certificate fails here with the setting to fix, not later in a stream thread's retries.
+        io.segline.streams.Preflight.check(config, PREFLIGHT_TIMEOUT);
         int port = config.getInt(Keys.HTTP_PORT);
         String tokenEnv = config.require(Keys.HTTP_AUTH_TOKEN_ENV);
         String token = ConnectionOptions.environment.get().get(tokenEnv);

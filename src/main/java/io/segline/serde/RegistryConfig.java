@@ -29,9 +29,13 @@ import org.apache.kafka.common.config.ConfigException;
  * <tr><td>{@code retries.max.wait.ms}</td><td>20000</td><td>cap of the backoff</td></tr>
  * <tr><td>{@code http.connect.timeout.ms}</td><td>60000</td><td>TCP/TLS connect timeout</td></tr>
  * <tr><td>{@code http.read.timeout.ms}</td><td>60000</td><td>time allowed for one request's answer</td></tr>
+ * <tr><td>{@code schema.registry.ssl.truststore.location}</td><td>none</td><td>trust store (PKCS12 or JKS) with
+ *     the certificates that sign the registry's; without it the JDK's default trust store is used</td></tr>
+ * <tr><td>{@code schema.registry.ssl.truststore.password}</td><td>none</td><td>its password</td></tr>
+ * <tr><td>{@code schema.registry.ssl.truststore.type}</td><td>PKCS12</td><td>its type</td></tr>
  * </table>
  *
- * <p>TLS uses the JDK's default trust store, configured the standard way
+ * <p>Without a trust store of its own, TLS uses the JDK's default one, configured the standard way
  * ({@code -Djavax.net.ssl.trustStore=...}, {@code -Djavax.net.ssl.trustStorePassword=...}).
  */
 public record RegistryConfig(
@@ -45,7 +49,8 @@ public record RegistryConfig(
         Duration retryWait,
         Duration retryMaxWait,
         Duration connectTimeout,
-        Duration readTimeout) {
+        Duration readTimeout,
+        TrustStore trustStore) {
 
     public static final String URL = "schema.registry.url";
     public static final String AUTO_REGISTER = "auto.register.schemas";
@@ -59,7 +64,19 @@ public record RegistryConfig(
     public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
 
+    public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+
     private static final String PREFIX = "schema.registry.";
+
+    /** The trust store for the registry's TLS certificate, when it is not the JDK's default one. */
+    public record TrustStore(java.nio.file.Path location, String password, String type) {
+        @Override
+        public String toString() {
+            return "TrustStore[location=" + location + ", type=" + type + ", password=" + (password == null ? "none" : "[hidden]") + "]";
+        }
+    }
 
     /** Where basic-auth credentials come from. */
     public enum CredentialsSource { URL, USER_INFO }
@@ -84,7 +101,7 @@ public record RegistryConfig(
                 + ", autoRegister=" + autoRegister + ", useLatestVersion=" + useLatestVersion
                 + ", credentialsSource=" + credentialsSource + ", userInfo=" + (userInfo == null ? "none" : "[hidden]")
                 + ", maxRetries=" + maxRetries + ", retryWait=" + retryWait + ", retryMaxWait=" + retryMaxWait
-                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", trustStore=" + trustStore + "]";
     }
 
     /** Reads the configuration from Kafka-style properties; unknown keys are ignored. */
@@ -121,7 +138,17 @@ public record RegistryConfig(
                 Duration.ofMillis(number(props, RETRIES_WAIT_MS, 1000)),
                 Duration.ofMillis(number(props, RETRIES_MAX_WAIT_MS, 20000)),
                 Duration.ofMillis(number(props, CONNECT_TIMEOUT_MS, 60000)),
-                Duration.ofMillis(number(props, READ_TIMEOUT_MS, 60000)));
+                Duration.ofMillis(number(props, READ_TIMEOUT_MS, 60000)),
+                trustStore(props));
+    }
+
+    private static TrustStore trustStore(Map<String, ?> props) {
+        String location = string(props, TRUSTSTORE_LOCATION, null);
+        if (location == null || location.isBlank()) {
+            return null;
+        }
+        return new TrustStore(java.nio.file.Path.of(location.trim()), string(props, TRUSTSTORE_PASSWORD, null),
+                string(props, TRUSTSTORE_TYPE, "PKCS12").trim());
     }
 
     /** Configuration for one URL with every other key at its default. */

@@ -55,10 +55,31 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.config = config;
         this.baseUrls = config.urls().stream().map(RestSchemaRegistryClient::withoutUserInfo).toList();
         this.authorization = authorizationHeader(config);
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder();
+        if (config.trustStore() != null) {
+            http.sslContext(sslContext(config.trustStore()));
+        }
+        this.http = http
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+    }
+
+    private static javax.net.ssl.SSLContext sslContext(RegistryConfig.TrustStore store) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(store.location())) {
+            java.security.KeyStore keys = java.security.KeyStore.getInstance(store.type());
+            keys.load(in, store.password() == null ? null : store.password().toCharArray());
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(keys);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new org.apache.kafka.common.config.ConfigException(RegistryConfig.TRUSTSTORE_LOCATION + "=" + store.location()
+                    + " cannot be read as a " + store.type() + " trust store (check it and " + RegistryConfig.TRUSTSTORE_PASSWORD
+                    + "): " + e.getMessage());
+        }
     }
 
     @Override
@@ -157,6 +178,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             HttpResponse<String> response;
             try {
                 response = http.send(request(method, base, path, body), HttpResponse.BodyHandlers.ofString());
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                // Not transient: the registry's certificate is not trusted (or the TLS setup does not match).
+                throw new RegistryUnavailableException("TLS handshake with schema registry " + base + " failed: " + e.getMessage()
+                        + ". Is its certificate signed by a CA in " + RegistryConfig.TRUSTSTORE_LOCATION
+                        + (config.trustStore() == null ? " (not set: the JDK's default trust store was used)" : " ("
+                        + config.trustStore().location() + ")") + "?", 0, e);
             } catch (IOException e) {
                 // Connection refused, reset, timed out: the next attempt goes to the next URL.
                 preferredUrl.compareAndSet(urlIndex, urlIndex + 1);

@@ -12,6 +12,26 @@ import org.junit.jupiter.api.Test;
 class RegistryConfigTest {
 
     @Test
+    void shouldReadItsOwnTrustStoreAndNeverPrintItsPassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        RegistryConfig config = RegistryConfig.fromMap(Map.of(
+                RegistryConfig.URL, "https://registry:8443",
+                RegistryConfig.TRUSTSTORE_LOCATION, "/etc/segline/registry-ca.p12",
+                RegistryConfig.TRUSTSTORE_PASSWORD, "changeit-please"));
+        assertThat(config.trustStore().location()).isEqualTo(java.nio.file.Path.of("/etc/segline/registry-ca.p12"));
+        assertThat(config.trustStore().type()).isEqualTo("PKCS12");
+        assertThat(config.toString()).doesNotContain("changeit-please");
+        assertThat(RegistryConfig.forUrl("https://registry:8443").trustStore()).isNull();
+
+        java.nio.file.Path notAStore = java.nio.file.Files.writeString(dir.resolve("ca.p12"), "not a key store");
+        RegistryConfig unreadable = RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "https://registry:8443",
+                RegistryConfig.TRUSTSTORE_LOCATION, notAStore.toString()));
+        assertThatThrownBy(() -> new RestSchemaRegistryClient(unreadable))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_LOCATION + "=" + notAStore)
+                .hasMessageContaining(RegistryConfig.TRUSTSTORE_PASSWORD);
+    }
+
+    @Test
     void shouldUseConfluentDefaults() {
         RegistryConfig config = RegistryConfig.forUrl("http://registry:8081");
         assertThat(config.urls()).containsExactly(URI.create("http://registry:8081"));
