@@ -1,11 +1,16 @@
 package io.segline.cli;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.records.ImageCaptured;
 import io.segline.records.ImageReference;
 import io.segline.records.InlineImage;
 import io.segline.streams.Topics;
+import io.segline.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,8 +35,22 @@ public final class CaptureProducer implements AutoCloseable {
     private final KafkaProducer<String, ImageCaptured> producer;
     private final String topic;
     private final long maxInlineBytes;
+    private final Tracing tracing;
+    private final boolean ownsTracing;
 
+    /** A producer with the tracing its configuration asks for ({@code segline.tracing.*}). */
     public CaptureProducer(SeglineConfig config) {
+        this(config, Tracing.from(config), true);
+    }
+
+    /** A producer whose spans go to {@code tracing}; the caller closes it. */
+    public CaptureProducer(SeglineConfig config, Tracing tracing) {
+        this(config, tracing, false);
+    }
+
+    private CaptureProducer(SeglineConfig config, Tracing tracing, boolean ownsTracing) {
+        this.tracing = tracing;
+        this.ownsTracing = ownsTracing;
         Topics topics = Topics.from(config);
         Map<String, Object> props = new HashMap<>(config.clientProperties());
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -72,13 +91,29 @@ public final class CaptureProducer implements AutoCloseable {
     }
 
     public Future<RecordMetadata> send(ImageCaptured capture) {
-        return producer.send(new ProducerRecord<>(topic, capture.getImageId(), capture));
+        return send(capture, error -> { });
     }
 
-    /** Sends and reports the outcome (null on success) from the producer's I/O thread. */
-    public void send(ImageCaptured capture, java.util.function.Consumer<Exception> outcome) {
-        producer.send(new ProducerRecord<>(topic, capture.getImageId(), capture), (metadata, error) -> outcome.accept(error));
+    /**
+     * Sends and reports the outcome (null on success) from the producer's I/O thread. With tracing on, the
+     * capture starts its trace here: a {@code segline produce} span, named by the record's traceparent header.
+     */
+    public Future<RecordMetadata> send(ImageCaptured capture, java.util.function.Consumer<Exception> outcome) {
+        Span span = tracing.start(PRODUCE_SPAN, Context.root(), SpanKind.PRODUCER, capture.getImageId());
+        ProducerRecord<String, ImageCaptured> record = new ProducerRecord<>(topic, capture.getImageId(), capture);
+        Tracing.inject(Context.root().with(span), record.headers());
+        return producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                span.recordException(error);
+                span.setStatus(StatusCode.ERROR, error.getMessage());
+            }
+            span.end();
+            outcome.accept(error);
+        });
     }
+
+    /** The span of sending one capture to the images topic. */
+    public static final String PRODUCE_SPAN = "segline produce";
 
     public String topic() {
         return topic;
@@ -102,5 +137,8 @@ public final class CaptureProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        if (ownsTracing) {
+            tracing.close();
+        }
     }
 }

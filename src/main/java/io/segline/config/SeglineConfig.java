@@ -76,6 +76,9 @@ public record SeglineConfig(Map<String, String> values) {
         public static final String CLAIM_CHECK_TIMEOUT_MS = "segline.claim.check.timeout.ms";
         /** The longest a stage may run per record before the watchdog logs and counts it (0: no watchdog). */
         public static final String STAGE_WATCHDOG_MS = "segline.stage.watchdog.ms";
+        public static final String TRACING_ENABLED = "segline.tracing.enabled";
+        public static final String TRACING_OTLP_ENDPOINT = "segline.tracing.otlp.endpoint";
+        public static final String TRACING_SERVICE_NAME = "segline.tracing.service.name";
         public static final String ENRICHMENT = "segline.enrichment";
         public static final String SEGMENTER = "segline.segmenter";
         /** The diffusion model: a packaged model's name, a folder with model.json, or torchscript:DIR. */
@@ -145,6 +148,9 @@ public record SeglineConfig(Map<String, String> values) {
         d.put(Keys.TOPIC_DLQ, "dlq.v1");
         d.put(Keys.CLAIM_CHECK_TIMEOUT_MS, "10000");
         d.put(Keys.STAGE_WATCHDOG_MS, "60000");
+        d.put(Keys.TRACING_ENABLED, "false");
+        d.put(Keys.TRACING_OTLP_ENDPOINT, "http://localhost:4318/v1/traces");
+        d.put(Keys.TRACING_SERVICE_NAME, "segline");
         d.put(Keys.DLQ_MAX_ORIGINAL_BYTES, "1048576");
         d.put(Keys.TOPIC_LINE_HEALTH, "line-health.v1");
         d.put(Keys.TOPIC_ALERTS, "alerts.v1");

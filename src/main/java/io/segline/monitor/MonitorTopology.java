@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
@@ -61,7 +62,11 @@ public final class MonitorTopology {
                     String line = lineOf(letter, topics);
                     return KeyValue.pair(line, new HealthEvent(line, true, null, 0, null, Map.of(), Map.of()));
                 }, Named.as("health-event-from-dead-letter"));
+        // Repartitioned by line (the same internal topic the grouping used before), then traced: the instance that
+        // counts a capture for its line may be another than the one that segmented it, and its span joins the trace.
         KStream<String, LineHealth> windows = results.merge(deadLetters, Named.as("health-events"))
+                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(HealthEvent.class)).withName("line-health-events"))
+                .processValues(HealthTrace::new, Named.as("health-trace"))
                 .groupByKey(Grouped.with("line-health-events", Serdes.String(), new JsonSerde<>(HealthEvent.class)))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))
                 .aggregate(HealthAggregate::new, (line, event, aggregate) -> aggregate.add(event), Named.as("line-health-aggregate"),

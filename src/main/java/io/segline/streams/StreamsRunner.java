@@ -3,6 +3,7 @@ package io.segline.streams;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.streams.internals.DeadLetterHandlers;
+import io.segline.tracing.Tracing;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -23,14 +24,31 @@ public final class StreamsRunner implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Tracing tracing;
+    private final boolean ownsTracing;
 
+    /** A line with the tracing its configuration asks for ({@code segline.tracing.*}). */
     public StreamsRunner(SeglineConfig config) {
+        this(config, Tracing.from(config), true);
+    }
+
+    /** A line whose spans go to {@code tracing} (tests hand in an in-memory exporter); the caller closes it. */
+    public StreamsRunner(SeglineConfig config, Tracing tracing) {
+        this(config, tracing, false);
+    }
+
+    private StreamsRunner(SeglineConfig config, Tracing tracing, boolean ownsTracing) {
+        this.tracing = tracing;
+        this.ownsTracing = ownsTracing;
         Topics topics = Topics.from(config);
         Parallelism parallelism = Parallelism.of(config);
         log.info("segline segments with {} stream thread(s), {} intra-op thread(s) per model ({}); the images topic needs at least as"
                 + " many partitions across all instances to keep them busy", parallelism.streamThreads(),
                 parallelism.modelThreads() == 0 ? "default" : parallelism.modelThreads(), parallelism.reason());
-        this.streams = new KafkaStreams(SeglineTopology.build(topics, config), streamsProperties(config));
+        Properties props = streamsProperties(config);
+        // The processors find the instance's tracing in their application configuration.
+        props.put(Tracing.CONFIG_KEY, tracing);
+        this.streams = new KafkaStreams(SeglineTopology.build(topics, config), props);
         streams.setUncaughtExceptionHandler(StreamsRunner::onThreadFailure);
         String images = topics.images().name();
         streams.setStateListener((now, before) -> {
@@ -150,5 +168,8 @@ public final class StreamsRunner implements AutoCloseable {
     public void close() {
         streams.close(Duration.ofSeconds(30));
         stopped.countDown();
+        if (ownsTracing) {
+            tracing.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.segline.model.Segmenter;
 import io.segline.quality.Measurer;
 import io.segline.records.ImageCaptured;
 import io.segline.refine.Refiner;
+import io.segline.tracing.Tracing;
 import io.segline.validate.ImageValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -67,6 +70,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchingProcessor.class);
     private DeadLetterRecords.Bounds letterBounds = DeadLetterRecords.Bounds.defaults();
     private java.time.Duration watchdogBound = java.time.Duration.ofMinutes(1);
+    private Tracing tracing = Tracing.off();
     public static final String STORE = "segment-batch-buffer";
 
     /** Punctuation interval cap: how long at most a finished batch waits for the stream thread to notice it. */
@@ -77,7 +81,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
 
     /** A buffered record as stored: the capture and its enriched caption in Avro, and where it came from. */
     public record Buffered(long sequence, long arrivedAt, String key, String capture, String caption, String sourceTopic,
-            int sourcePartition, long sourceOffset, long timestamp) {
+            int sourcePartition, long sourceOffset, long timestamp, String traceparent) {
     }
 
     /** A batch handed to the worker: its store keys, and the items it fills in. */
@@ -131,6 +135,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.context = context;
         this.letterBounds = DeadLetterRecords.fromAppConfigs(context.appConfigs());
         this.watchdogBound = StageWatchdog.boundFrom(context.appConfigs());
+        this.tracing = Tracing.of(context.appConfigs());
         this.validator = validators.get();
         this.segmenter = segmenters.get();
         this.refiner = refiners.apply(segmenter);
@@ -169,6 +174,16 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         }
     }
 
+    /** The span of one model call on a batch of captures. */
+    public static final String BATCH_SPAN = "segline segment batch";
+    /** The span of handing one capture's outputs to the sinks. */
+    public static final String PUBLISH_SPAN = "publish";
+
+    /** A {@link System#nanoTime} reading as nanoseconds since the epoch. */
+    private static long epochNanos(long nanoTime) {
+        return TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - (System.nanoTime() - nanoTime);
+    }
+
     /** Takes only the name, not the stream thread: the map's weak key must not be held by its own value. */
     private static ExecutorService newWorker(String name) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
@@ -199,7 +214,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         String key = String.format("%019d", sequence);
         buffer.put(key, BufferCodec.encode(new Buffered(sequence++, now, record.key(),
                 BufferCodec.capture(captures.serializer().serialize(imagesTopic, item.event)), BufferCodec.caption(item.caption),
-                item.sourceTopic, item.sourcePartition, item.sourceOffset, record.timestamp())));
+                item.sourceTopic, item.sourcePartition, item.sourceOffset, record.timestamp(), Tracing.traceparent(item.trace))));
         decoded.put(key, item);
         waiting.add(key);
         oldestWaitingSince = Math.min(oldestWaitingSince, now);
@@ -303,6 +318,11 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         Buffered entry = restored.entry();
         ImageCaptured capture = restored.capture();
         InFlight item = new InFlight(capture);
+        // The capture's span in the instance that buffered it ended with that instance; this one starts its own.
+        io.opentelemetry.context.Context parent = Tracing.fromTraceparent(entry.traceparent());
+        item.span = tracing.start(StageProcessors.CAPTURE_SPAN, parent, io.opentelemetry.api.trace.SpanKind.CONSUMER, capture.getImageId());
+        item.span.setAttribute("segline.restored", true);
+        item.trace = parent.with(item.span);
         item.caption = restored.caption();
         item.key = entry.key();
         item.timestamp = entry.timestamp();
@@ -347,7 +367,16 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             // One bad record must not fail its batch: segment one by one to find it.
             coarse = null;
         }
-        double perItem = (System.nanoTime() - t0) / 1e6 / Math.max(1, ready.size());
+        long batchEnd = System.nanoTime();
+        // The batch is one span of its own, linked to each member's trace; each member's segment span links back to it.
+        io.opentelemetry.api.trace.Span batchSpan = tracing.tracer().spanBuilder(BATCH_SPAN)
+                .setStartTimestamp(epochNanos(t0), TimeUnit.NANOSECONDS)
+                .setAttribute("segline.batch.size", (long) ready.size())
+                .setAttribute("segline.batch.failed", coarse == null)
+                .startSpan();
+        Tracing.spansOf(ready.stream().map(i -> i.trace).toList()).forEach(batchSpan::addLink);
+        batchSpan.end(epochNanos(batchEnd), TimeUnit.NANOSECONDS);
+        double perItem = (batchEnd - t0) / 1e6 / Math.max(1, ready.size());
         for (int i = 0; i < ready.size(); i++) {
             InFlight item = ready.get(i);
             long started = System.nanoTime();
@@ -355,9 +384,12 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                     : StageWatchdog.shared().watch(StageNames.SEGMENT, "image " + item.event.getImageId(), 1, watchdogBound)) {
                 item.coarse = coarse != null ? coarse.get(i) : segmenter.segment(item.image, item.caption);
             } catch (RuntimeException e) {
+                tracing.stage(StageNames.SEGMENT, item.trace, started, System.nanoTime(), e, List.of(batchSpan.getSpanContext()));
                 item.fail(StageNames.SEGMENT, e);
                 continue;
             }
+            tracing.stage(StageNames.SEGMENT, item.trace, coarse != null ? t0 : started, coarse != null ? batchEnd : System.nanoTime(),
+                    null, List.of(batchSpan.getSpanContext()));
             double segmentMillis = coarse != null ? perItem : (System.nanoTime() - started) / 1e6;
             item.stageMillis.put(StageNames.SEGMENT, segmentMillis);
             segmentTimer.record((long) (segmentMillis * 1e6), TimeUnit.NANOSECONDS);
@@ -370,10 +402,12 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                 item.refined = refined.probabilities();
                 item.refinement = refined.summary();
             } catch (RuntimeException e) {
+                tracing.stage(StageNames.REFINE, item.trace, started, e);
                 item.fail(StageNames.REFINE, e);
                 continue;
             }
             item.timed(StageNames.REFINE, started);
+            tracing.stage(StageNames.REFINE, item.trace, started, null);
             refineTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
@@ -390,12 +424,15 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
                         item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter, item.modelName,
                         item.modelVersion, item.stageMillis, StageProcessors.groundTruth(item.event), item.event.getCapturedAt()));
                 item.result = measured.result();
+                item.result.put("traceId", Tracing.traceId(item.trace)); // the generated records have no setters
                 item.report = measured.report();
                 item.overlayThumbnail = measured.overlayThumbnail();
             } catch (RuntimeException e) {
+                tracing.stage(StageNames.MEASURE, item.trace, started, e);
                 item.fail(StageNames.MEASURE, e);
                 continue;
             }
+            tracing.stage(StageNames.MEASURE, item.trace, started, null);
             measureTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             item.image = null;
             io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", item.event.getLineId(),
@@ -406,10 +443,16 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     /** Forwards each item's result, or its dead letter; on the stream thread. */
     private void emit(List<InFlight> items) {
         for (InFlight item : items) {
+            long started = System.nanoTime();
             if (item.failure != null) {
                 deadLetter(item);
             }
-            context.forward(new Record<>(item.key, item, Math.max(0, item.timestamp)));
+            // The outputs carry the capture's trace on, to whoever reads them (the monitor, another role, a subscriber).
+            Headers headers = new RecordHeaders();
+            Tracing.inject(item.trace, headers);
+            context.forward(new Record<>(item.key, item, Math.max(0, item.timestamp), headers));
+            tracing.stage(PUBLISH_SPAN, item.trace, started, null);
+            item.leave();
         }
     }
 
@@ -419,6 +462,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         byte[] value = item.event != null ? captures.serializer().serialize(imagesTopic, item.event) : item.original;
         item.deadLetter = DeadLetterRecords.letter(key, value, item.sourceTopic, item.sourcePartition, item.sourceOffset,
                 item.failedStage, item.failure, letterBounds);
+        item.deadLetter.put("traceId", Tracing.traceId(item.trace));
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering undeserializable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     exception.getMessage());
             return Response.resume(List.of(letters.record(record.key(), record.value(), record.topic(), record.partition(),
-                    record.offset(), record.timestamp(), StageNames.DESERIALIZE, exception)));
+                    record.offset(), record.timestamp(), StageNames.DESERIALIZE, exception, record.headers())));
         }
     }
 
@@ -86,7 +86,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering {}-{}@{} from stage {}: {}", context.topic(), context.partition(), context.offset(),
                     context.processorNodeId(), exception.getMessage());
             return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                    context.partition(), context.offset(), context.timestamp(), context.processorNodeId(), exception)));
+                    context.partition(), context.offset(), context.timestamp(), context.processorNodeId(), exception, context.headers())));
         }
     }
 
@@ -110,7 +110,7 @@ public final class DeadLetterHandlers {
                 log.error("A dead letter for {}-{}@{} could not be sent ({}); sending it without the original bytes", context.topic(),
                         context.partition(), context.offset(), exception.getMessage());
                 return Response.resume(List.of(letters.minimalRecord(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
+                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception, context.headers())));
             }
             return deadLetter(context, record, exception);
         }
@@ -132,7 +132,7 @@ public final class DeadLetterHandlers {
             }
             if (letters.topic().equals(record.topic())) {
                 return Response.resume(List.of(letters.minimalRecord(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
+                        context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception, context.headers())));
             }
             return deadLetter(context, record, exception);
         }
@@ -141,7 +141,7 @@ public final class DeadLetterHandlers {
             log.warn("Dead-lettering the input of a result for {} that could not be produced: {}", record.topic(),
                     exception.getMessage());
             return Response.resume(List.of(letters.record(context.sourceRawKey(), context.sourceRawValue(), context.topic(),
-                    context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception)));
+                    context.partition(), context.offset(), context.timestamp(), StageNames.PRODUCE, exception, context.headers())));
         }
     }
 }

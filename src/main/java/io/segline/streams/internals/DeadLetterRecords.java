@@ -1,11 +1,13 @@
 package io.segline.streams.internals;
 
+import io.opentelemetry.context.Context;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.records.DeadLetter;
 import io.segline.serde.AvroSerializer;
 import io.segline.serde.RegistryConfig;
 import io.segline.serde.SchemaRegistryClients;
+import io.segline.tracing.Tracing;
 import io.segline.validate.ValidationException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,13 +115,24 @@ public final class DeadLetterRecords {
         return bounds;
     }
 
-    /** The dead-letter record for one failed input. */
+    /**
+     * The dead-letter record for one failed input. {@code headers} are the input's: its trace goes on with
+     * the letter (header and {@code traceId}); null when there are none.
+     */
     public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
-            long timestamp, String stage, Throwable error) {
+            long timestamp, String stage, Throwable error, Headers headers) {
         DeadLetter letter = letter(key, value, sourceTopic, partition, offset, stage, error, bounds);
+        return send(letter, key, timestamp, headers);
+    }
+
+    private ProducerRecord<byte[], byte[]> send(DeadLetter letter, byte[] key, long timestamp, Headers headers) {
+        Context trace = Tracing.extract(headers);
+        letter.put("traceId", Tracing.traceId(trace)); // the generated records have no setters
+        Headers out = new RecordHeaders();
+        Tracing.inject(trace, out);
         byte[] keyBytes = key == null || key.length <= MAX_KEY_BYTES ? key : Arrays.copyOf(key, MAX_KEY_BYTES);
         // The input's timestamp, so that the dead letter falls into the same line-health window as its input.
-        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, keyBytes, serializer.serialize(topic, letter));
+        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, keyBytes, serializer.serialize(topic, letter), out);
     }
 
     /**
@@ -125,11 +140,10 @@ public final class DeadLetterRecords {
      * lengths and hashes. It cannot exceed any limit.
      */
     public ProducerRecord<byte[], byte[]> minimalRecord(byte[] key, byte[] value, String sourceTopic, int partition, long offset,
-            long timestamp, String stage, Throwable error) {
+            long timestamp, String stage, Throwable error, Headers headers) {
         DeadLetter letter = DeadLetter.newBuilder(letter(key, value, sourceTopic, partition, offset, stage, error, new Bounds(1024, null)))
                 .setOriginalValue(null).setOriginalKey(null).build();
-        byte[] keyBytes = key == null || key.length <= MAX_KEY_BYTES ? key : Arrays.copyOf(key, MAX_KEY_BYTES);
-        return new ProducerRecord<>(topic, null, timestamp >= 0 ? timestamp : null, keyBytes, serializer.serialize(topic, letter));
+        return send(letter, key, timestamp, headers);
     }
 
     /** The dead letter of one failed input, within {@code bounds}; counted in {@code segline_dead_letters_total}. */

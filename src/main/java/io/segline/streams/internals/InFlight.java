@@ -40,6 +40,12 @@ public final class InFlight {
     RuntimeException failure;
     /** The record's bytes when they could not be decoded into {@link #event} (then null): what its dead letter carries. */
     byte[] original;
+    /**
+     * The capture's trace in this instance: {@link #span} (ended when the item leaves), under the producer's
+     * span when the record carried a traceparent. Stage spans are its children.
+     */
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root();
+    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.getInvalid();
 
     InFlight(ImageCaptured event) {
         this.event = event;
@@ -79,6 +85,14 @@ public final class InFlight {
         failedStage = stage;
         failure = error;
         image = null;
+        span.recordException(error);
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, stage + ": " + error.getMessage());
+    }
+
+    /** Ends the capture's span in this instance: the item leaves as a result or a dead letter. */
+    void leave() {
+        span.setAttribute("segline.outcome", failure == null ? "result" : "dead-letter");
+        span.end();
     }
 
     void timed(String stage, long startNanos) {

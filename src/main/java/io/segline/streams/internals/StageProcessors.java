@@ -1,7 +1,11 @@
 package io.segline.streams.internals;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.segline.caption.CaptionEnricher;
 import io.segline.records.ImageCaptured;
+import io.segline.tracing.Tracing;
 import io.segline.validate.ImageValidator;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -31,6 +35,7 @@ public final class StageProcessors {
             private ImageValidator stage;
             private io.micrometer.core.instrument.Timer timer;
             private java.time.Duration bound;
+            private Tracing tracing;
 
             @Override
             public void init(FixedKeyProcessorContext<String, InFlight> context) {
@@ -38,18 +43,31 @@ public final class StageProcessors {
                 this.stage = validator.get();
                 this.timer = STAGE_TIMERS.apply(StageNames.VALIDATE);
                 this.bound = StageWatchdog.boundFrom(context.appConfigs());
+                this.tracing = Tracing.of(context.appConfigs());
             }
 
             @Override
             public void process(FixedKeyRecord<String, ImageCaptured> record) {
                 long t0 = System.nanoTime();
+                // The capture's span in this instance, under the producer's when the record names one; the record's
+                // headers now name it, so that a dead letter made by the exception handlers continues the trace.
+                Span span = tracing.start(CAPTURE_SPAN, Tracing.extract(record.headers()), SpanKind.CONSUMER,
+                        record.value() == null ? null : record.value().getImageId());
+                Context trace = Tracing.extract(record.headers()).with(span);
+                Tracing.inject(trace, record.headers());
                 ImageValidator.Decoded decoded;
                 try (var watch = StageWatchdog.shared().watch(StageNames.VALIDATE, subject(record), 1, bound)) {
                     decoded = stage.validate(record.value());
+                } catch (RuntimeException e) {
+                    failed(tracing, StageNames.VALIDATE, trace, span, t0, e);
+                    throw e;
                 }
                 InFlight item = new InFlight(record.value());
+                item.trace = trace;
+                item.span = span;
                 item.image = decoded.image();
                 item.timed(StageNames.VALIDATE, t0);
+                tracing.stage(StageNames.VALIDATE, trace, t0, null);
                 timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 context.forward(record.withValue(item));
             }
@@ -77,6 +95,18 @@ public final class StageProcessors {
         };
     }
 
+    /** The span of one capture in one instance of the line; the stages' spans are its children. */
+    public static final String CAPTURE_SPAN = "segline capture";
+
+    /** Records a stage that threw and ends the capture's span: the exception handler dead-letters the record. */
+    private static void failed(Tracing tracing, String stage, Context trace, Span span, long t0, RuntimeException error) {
+        tracing.stage(stage, trace, t0, error);
+        span.recordException(error);
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, stage + ": " + error.getMessage());
+        span.setAttribute("segline.outcome", "dead-letter");
+        span.end();
+    }
+
     /** Names a capture for the watchdog's log, whatever state it is in (a tombstone has no value). */
     private static String subject(FixedKeyRecord<String, ImageCaptured> record) {
         ImageCaptured value = record.value();
@@ -92,12 +122,14 @@ public final class StageProcessors {
         private FixedKeyProcessorContext<String, InFlight> context;
         private io.micrometer.core.instrument.Timer timer;
         private java.time.Duration bound;
+        private Tracing tracing;
 
         @Override
         public void init(FixedKeyProcessorContext<String, InFlight> context) {
             this.context = context;
             this.timer = STAGE_TIMERS.apply(name());
             this.bound = StageWatchdog.boundFrom(context.appConfigs());
+            this.tracing = Tracing.of(context.appConfigs());
             start();
         }
 
@@ -110,10 +142,15 @@ public final class StageProcessors {
         @Override
         public void process(FixedKeyRecord<String, InFlight> record) {
             long t0 = System.nanoTime();
-            try (var watch = StageWatchdog.shared().watch(name(), "image " + record.value().event.getImageId(), 1, bound)) {
-                apply(record.value());
+            InFlight item = record.value();
+            try (var watch = StageWatchdog.shared().watch(name(), "image " + item.event.getImageId(), 1, bound)) {
+                apply(item);
+            } catch (RuntimeException e) {
+                failed(tracing, name(), item.trace, item.span, t0, e);
+                throw e;
             }
-            record.value().timed(name(), t0);
+            item.timed(name(), t0);
+            tracing.stage(name(), item.trace, t0, null);
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             context.forward(record);
         }

@@ -25,7 +25,8 @@ class BufferCodecTest {
     }
 
     private BatchingProcessor.Buffered entry(String capture, String caption) {
-        return new BatchingProcessor.Buffered(7, 1000, "key-7", capture, caption, TOPIC, 2, 41, 999);
+        return new BatchingProcessor.Buffered(7, 1000, "key-7", capture, caption, TOPIC, 2, 41, 999,
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
 
     @Test
