@@ -33,6 +33,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -49,6 +50,19 @@ public final class SeglineTopology {
 
     private SeglineTopology() {
     }
+
+    /**
+     * Changelog settings for stores that a restarted instance reads back whole (under exactly-once a crash
+     * leaves no checkpoint, so the local copy is wiped and restored): a segment rolls every minute and is
+     * compacted as soon as it is, so the changelog holds little beyond the stores' live entries instead of
+     * every capture that ever waited in the batch buffer. Applies to changelog topics Kafka Streams creates;
+     * an existing one keeps its settings until changed with {@code kafka-configs}.
+     */
+    static final Map<String, String> SHORT_CHANGELOG = Map.of(
+            org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG, "60000",
+            org.apache.kafka.common.config.TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01",
+            org.apache.kafka.common.config.TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
+            org.apache.kafka.common.config.TopicConfig.DELETE_RETENTION_MS_CONFIG, "60000");
 
     /**
      * The stages, created per stream thread from their suppliers; the refiner is made for the thread's
@@ -161,7 +175,7 @@ public final class SeglineTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
         if (stages.batchSize() > 1) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingProcessor.STORE),
-                    Serdes.String(), Serdes.ByteArray()));
+                    Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(SHORT_CHANGELOG));
         }
         String[] batchStores = stages.batchSize() > 1 ? new String[] {BatchingProcessor.STORE} : new String[0];
         KStream<String, InFlight> outcomes = builder
@@ -189,11 +203,15 @@ public final class SeglineTopology {
                 .withName(StageNames.QUALITY_SINK));
         MonitorTopology.addTo(builder, reports, topics, stages.monitor());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.IMAGES_STORE),
-                Serdes.String(), new JsonSerde<>(ImageSummary.class)));
+                Serdes.String(), new JsonSerde<>(ImageSummary.class)).withLoggingEnabled(SHORT_CHANGELOG));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.LATEST_STORE),
-                Serdes.String(), new JsonSerde<>(ImageIndexProcessor.LatestImages.class)));
-        measured.process(() -> new ImageIndexProcessor<InFlight>(InFlight::summary, stages.monitor().imageRetention()),
-                Named.as("image-index"), ImageIndexProcessor.IMAGES_STORE, ImageIndexProcessor.LATEST_STORE);
+                Serdes.String(), new JsonSerde<>(ImageIndexProcessor.LatestImages.class)).withLoggingEnabled(SHORT_CHANGELOG));
+        // The dashboard's image index keeps a day of summaries (with thumbnails): in tasks of their own, behind a
+        // repartition, so that an instance restarted after a crash segments again while that index is still restoring.
+        measured.mapValues(InFlight::summary, Named.as("to-image-summary"))
+                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ImageSummary.class)).withName("image-summaries"))
+                .process(() -> new ImageIndexProcessor<ImageSummary>(summary -> summary, stages.monitor().imageRetention()),
+                        Named.as("image-index"), ImageIndexProcessor.IMAGES_STORE, ImageIndexProcessor.LATEST_STORE);
         return builder.build();
     }
 }
