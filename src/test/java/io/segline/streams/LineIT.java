@@ -70,6 +70,10 @@ class LineIT {
                 "[claim-check-missing]");
         bad(input, badReasons, topics, "outside", TestImages.claimCheck("outside", outside.toUri().toString()),
                 "[claim-check-outside-roots]");
+        // A named pipe inside an allowed root once blocked the stream thread until something wrote to it.
+        Path pipe = allowed.resolve("pipe.png");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+        bad(input, badReasons, topics, "fifo", TestImages.claimCheck("fifo", pipe.toUri().toString()), "[claim-check-not-regular-file]");
         input.put("foreign", foreign.serialize(config.topic(SeglineConfig.Keys.TOPIC_PREFIX) + "alerts", SampleRecords.alert()));
         badReasons.put("foreign", "cannot be read as io.segline.records.ImageCaptured");
         input.put("not-avro", "{\"imageId\":\"not-avro\"}".getBytes(StandardCharsets.UTF_8));
