@@ -30,6 +30,15 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log everything at INFO and above, including the start-up warnings segline hides by default"
+                    + " (Kafka's internal-topic creation, the embedded broker's).")
+    void verbose(boolean on) {
+        if (on) {
+            io.segline.cli.Logging.verbose();
+        }
+    }
+
     public static void main(String[] args) {
         // Models and native libraries come from the class path; nothing is ever downloaded.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));

@@ -103,6 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
             ApicurioRegistry registry = registryStart.join();
             resources.add(registry);
             Path stateDir = Files.createTempDirectory("segline-demo-state-");
+            // A temporary state folder is right for a demo; Kafka Streams' warning about one is not for this user.
+            Logging.quiet("org.apache.kafka.streams.processor.internals.StateDirectory");
             SeglineConfig config = defaults.with(Map.of(
                     SeglineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                     SeglineConfig.SCHEMA_REGISTRY_URL, registry.url(),
@@ -215,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("%-14s %7.1f%% %6.1f%% %6.1f%% %8.1f%% %6.1f%%  %5.2f  %-7s %6s ms%n", row.imageId(),
                     100 * a.getOrDefault("figure", 0.0), 100 * a.getOrDefault("halo", 0.0), 100 * a.getOrDefault("backlight", 0.0),
                     100 * a.getOrDefault("lotus", 0.0), 100 * a.getOrDefault("background", 0.0), row.meanConfidence(),
-                    row.verdict(), row.latencyMs() == null ? "?" : row.latencyMs().toString());
+                    row.verdict().toLowerCase(java.util.Locale.ROOT), row.latencyMs() == null ? "?" : row.latencyMs().toString());
         }
         for (io.segline.records.DeadLetter letter : summary.deadLetters()) {
             out.printf("%-14s DEAD LETTER at %s: %s%n", letter.getImageId(), letter.getStage(), letter.getMessage());
