@@ -64,6 +64,9 @@ public final class DiffusionModel implements Denoiser {
         }
     }
 
+    /** The engine is described once per process, with the first model loaded. */
+    private static final java.util.concurrent.atomic.AtomicBoolean ENGINE_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The device a {@code --device} choice names: {@code auto} takes a GPU when the engine sees one. */
     public static Device device(String choice) {
         return switch (choice == null ? "auto" : choice) {
@@ -71,7 +74,7 @@ public final class DiffusionModel implements Denoiser {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
-                    throw new IllegalArgumentException("--device gpu: the PyTorch engine sees no GPU on this machine");
+                    throw new IllegalArgumentException(EngineInfo.probe().whyNoGpu());
                 }
                 yield Device.gpu();
             }
@@ -133,6 +136,9 @@ public final class DiffusionModel implements Denoiser {
     private static DiffusionModel load(DiffusionConfig config, InputStream weights, Device device, String where) {
         // Not create(): reseeding the engine's global generator on every load would reset it for other users.
         DiffusionModel fresh = build(config, device);
+        if (ENGINE_LOGGED.compareAndSet(false, true)) {
+            LOG.info("{}", EngineInfo.probe().describe());
+        }
         LOG.info("Loading model {} v{} from {} on {}", config.name(), config.version(), where, device);
         try {
             fresh.net.loadParameters(fresh.model.getNDManager(), new DataInputStream(new BufferedInputStream(weights)));
