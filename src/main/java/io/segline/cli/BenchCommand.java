@@ -111,8 +111,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one line of JSON with every figure.")
     boolean json;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting, e.g. --set segline.segmenter=baseline.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @picocli.CommandLine.Mixin
+    SettingsOptions options;
+
+    /** The settings chosen through --set, --config, SEGLINE_* and the model options: what differs from the defaults. */
+    private Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+    /** The model options over --set over SEGLINE_* over --config, where they differ from the defaults. */
+    Map<String, String> chosenSettings() {
+        Map<String, String> chosen = new java.util.LinkedHashMap<>();
+        model.putInto(chosen);
+        return new java.util.LinkedHashMap<>(options.chosen(chosen));
+    }
 
     /** Figures of one run. */
     record Run(String mode, int batchSize, int round, int images, double seconds, Map<String, double[]> stages, double[] latency,
@@ -139,7 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-sizes must all be at least 1");
         }
-        model.putInto(settings);
+        settings = chosenSettings();
         int threads = streamThreads();
         if (partitions == null) {
             partitions = threads;

@@ -1,7 +1,6 @@
 package io.segline.cli;
 
 import io.segline.config.SeglineConfig;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,10 +11,8 @@ public final class ConnectionOptions {
     /** The process environment; tests replace it. */
     public static Supplier<Map<String, String>> environment = System::getenv;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Properties file: segline.* settings and any Kafka client or schema.registry.* setting"
-                    + " (security.protocol, sasl.*, ssl.*, basic.auth.*). Options and SEGLINE_* environment variables win over it.")
-    Path configFile;
+    @picocli.CommandLine.Mixin
+    SettingsOptions settings;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers (or SEGLINE_BOOTSTRAP_SERVERS).")
@@ -25,10 +22,6 @@ public final class ConnectionOptions {
             description = "Confluent-API schema registry URL(s), comma-separated (or SEGLINE_SCHEMA_REGISTRY_URL).")
     String registryUrl;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Any setting, e.g. --set segline.max.inline.bytes=8388608 --set security.protocol=SASL_SSL. Repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
     /** The layered configuration: these options over SEGLINE_* variables over the file over defaults. */
     public SeglineConfig config() {
         return config(Map.of());
@@ -36,15 +29,14 @@ public final class ConnectionOptions {
 
     /** As {@link #config()}, with {@code extra} settings (a verb's own options) over {@code --set}. */
     public SeglineConfig config(Map<String, String> extra) {
-        Map<String, String> options = new LinkedHashMap<>(settings);
-        options.putAll(extra);
+        Map<String, String> options = new LinkedHashMap<>(extra);
         if (bootstrapServers != null) {
             options.put(SeglineConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         }
         if (registryUrl != null) {
             options.put(SeglineConfig.SCHEMA_REGISTRY_URL, registryUrl);
         }
-        SeglineConfig config = SeglineConfig.load(configFile, environment.get(), options);
+        SeglineConfig config = settings.config(options);
         config.require(SeglineConfig.BOOTSTRAP_SERVERS);
         config.require(SeglineConfig.SCHEMA_REGISTRY_URL);
         return config;

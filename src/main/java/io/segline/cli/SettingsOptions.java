@@ -6,14 +6,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Settings for the verbs that need no cluster: a properties file and {@code --set} overrides, over SEGLINE_* and defaults. */
+/**
+ * {@code --config} and {@code --set}, for every verb: a properties file and overrides, layered as options over
+ * SEGLINE_* environment variables over the file over the defaults ({@link ConnectionOptions} adds where the
+ * cluster is).
+ */
 public final class SettingsOptions {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Properties file with segline.* settings (limits, stage modes, segline.caption.*).")
+            description = "Properties file: segline.* settings and any Kafka client or schema.registry.* setting"
+                    + " (security.protocol, sasl.*, ssl.*, basic.auth.*). Options and SEGLINE_* environment variables win over it.")
     Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Any segline setting, e.g. --set segline.caption.lexicon=my-lexicon.json. Repeatable.")
+            description = "Any setting, e.g. --set segline.batch.size=8 --set security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The layered configuration, with {@code overrides} (the verb's own options) on top; null values are skipped. */
@@ -25,5 +30,20 @@ public final class SettingsOptions {
             }
         });
         return SeglineConfig.load(configFile, ConnectionOptions.environment.get(), options);
+    }
+
+    /**
+     * What the user chose, through any layer, where it differs from the default: for verbs that start their own
+     * cluster (demo, bench, soak) and hand these settings to the line they run.
+     */
+    public Map<String, String> chosen(Map<String, String> overrides) {
+        Map<String, String> defaults = SeglineConfig.of(Map.of()).values();
+        Map<String, String> chosen = new LinkedHashMap<>();
+        config(overrides).values().forEach((key, value) -> {
+            if (!value.equals(defaults.get(key))) {
+                chosen.put(key, value);
+            }
+        });
+        return chosen;
     }
 }

@@ -108,8 +108,18 @@ public final class SoakCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ModelOptions model;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any segline setting for the instances, e.g. --set segline.batch.size=4.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @picocli.CommandLine.Mixin
+    SettingsOptions options;
+
+    /** The settings chosen through --set, --config, SEGLINE_* and the model options: what differs from the defaults. */
+    private Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+    /** The model options over --set over SEGLINE_* over --config, where they differ from the defaults. */
+    Map<String, String> chosenSettings() {
+        Map<String, String> chosen = new java.util.LinkedHashMap<>();
+        model.putInto(chosen);
+        return new java.util.LinkedHashMap<>(options.chosen(chosen));
+    }
 
     /** One line instance: a child process that can be killed and started again with the same identity. */
     private final class Instance {
@@ -185,7 +195,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         Files.createDirectories(out);
-        model.putInto(settings);
+        settings = chosenSettings();
         stdout.printf("segline soak: %d captures, %d instance(s), %d kill(s), %d partitions; logs in %s%n", captures, instances, kills,
                 partitions, out.toAbsolutePath());
         stdout.flush();
