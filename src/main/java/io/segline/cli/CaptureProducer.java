@@ -9,7 +9,7 @@ import io.segline.config.SeglineConfig.Keys;
 import io.segline.records.ImageCaptured;
 import io.segline.records.ImageReference;
 import io.segline.records.InlineImage;
-import io.segline.streams.Topics;
+import io.segline.topics.Topics;
 import io.segline.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;

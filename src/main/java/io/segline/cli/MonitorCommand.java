@@ -1,20 +1,20 @@
 package io.segline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.segline.config.SeglineConfig;
 import io.segline.monitor.LineBoard;
-import io.segline.streams.Topics;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.segline.records.Alert;
 import io.segline.records.AlertState;
 import io.segline.records.LineHealth;
 import io.segline.records.Severity;
+import io.segline.topics.Topics;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.segline.cli;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import io.segline.monitor.HttpApi;
-import io.segline.streams.StreamsRunner;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

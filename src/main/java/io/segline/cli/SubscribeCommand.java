@@ -1,14 +1,14 @@
 package io.segline.cli;
 
-import io.segline.quality.EvaluationReport;
+import io.segline.pipeline.EvaluationReport;
 import io.segline.quality.Measurer;
 import io.segline.quality.SegmentationMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.Map;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;

@@ -1,6 +1,7 @@
 package io.segline.cli;
 
-import io.segline.streams.TopicAdmin;
+import io.segline.topics.Topic;
+import io.segline.topics.TopicAdmin;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -210,12 +210,18 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 o.printf("Held-out evaluation on %s%n", set);
             }
-            String[] argv = {"evaluate", "--no-progress", "--dataset", set.toString(), "--segmenter", "diffusion",
+            String[] argv = {"--no-progress", "--dataset", set.toString(), "--segmenter", "diffusion",
                 "--model", out.toAbsolutePath().toString(), "--device", device, "--report", out.resolve("held-out-evaluation").toString(),
                 "--set", Keys.MODEL_BLANK_CAPTIONS + "=" + blankCaptions};
             o.flush();
-            var cli = io.segline.Main.commandLine();
+            // The evaluate verb on its own command line (not the root's, which is busy running this one).
+            var cli = new picocli.CommandLine(new EvaluateCommand());
             cli.setOut(o);
+            cli.setErr(spec.commandLine().getErr());
+            cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                commandLine.getErr().println("segline evaluate: " + e.getMessage());
+                return 1;
+            });
             int code = cli.execute(argv);
             if (heldOutDataset == null) {
                 deleteTree(set);

@@ -62,32 +62,4 @@ public interface Segmenter extends AutoCloseable {
             this(mode, model, device, blankCaptions, steps, samples, symmetryOff, null);
         }
     }
-
-    /** The segmenter a mode name selects, with the default model. */
-    static Segmenter forMode(String mode) {
-        return create(new Spec(mode, io.segline.model.diffusion.Models.DEFAULT, "auto", false));
-    }
-
-    /** The segmenter a spec selects; fails with the available choices for an unknown mode or model. */
-    static Segmenter create(Spec spec) {
-        return switch (spec.mode()) {
-            case "baseline" -> new BaselineSegmenter();
-            case "diffusion" -> io.segline.model.diffusion.Models.segmenter(spec);
-            default -> throw new IllegalArgumentException("Unknown segmenter '" + spec.mode() + "'; available: diffusion, baseline");
-        };
-    }
-
-    /** Checks a spec without loading a model: the mode is known and the model reference resolves. */
-    static void check(Spec spec) {
-        switch (spec.mode()) {
-            case "baseline" -> { }
-            case "diffusion" -> {
-                io.segline.model.diffusion.Models.check(spec.model());
-                if (spec.support() != null) {
-                    io.segline.model.diffusion.SupportSet.check(java.nio.file.Path.of(spec.support()));
-                }
-            }
-            default -> throw new IllegalArgumentException("Unknown segmenter '" + spec.mode() + "'; available: diffusion, baseline");
-        }
-    }
 }

@@ -7,7 +7,7 @@ import io.segline.records.ImageCaptured;
 import io.segline.records.LineHealth;
 import io.segline.records.QualityReport;
 import io.segline.serde.ByteBuffers;
-import io.segline.streams.Topics;
+import io.segline.topics.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,20 +3,19 @@ package io.segline.streams;
 import io.segline.caption.CaptionEnricher;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import io.segline.model.Segmenter;
-import io.segline.monitor.ImageIndexProcessor;
-import io.segline.monitor.ImageSummary;
-import io.segline.monitor.JsonSerde;
-import io.segline.monitor.MonitorTopology;
 import io.segline.quality.GuidedUpsampler;
 import io.segline.quality.Measurer;
 import io.segline.quality.QcProfile;
+import io.segline.records.QualityReport;
 import io.segline.refine.G4SegRefiner;
 import io.segline.refine.Refiner;
 import io.segline.streams.internals.BatchingProcessor;
 import io.segline.streams.internals.InFlight;
 import io.segline.streams.internals.StageNames;
 import io.segline.streams.internals.StageProcessors;
+import io.segline.topics.Topics;
 import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
 import java.util.Map;
@@ -28,12 +27,10 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -58,7 +55,7 @@ public final class SeglineTopology {
      * every capture that ever waited in the batch buffer. Applies to changelog topics Kafka Streams creates;
      * an existing one keeps its settings until changed with {@code kafka-configs}.
      */
-    static final Map<String, String> SHORT_CHANGELOG = Map.of(
+    public static final Map<String, String> SHORT_CHANGELOG = Map.of(
             org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG, "60000",
             org.apache.kafka.common.config.TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01",
             org.apache.kafka.common.config.TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
@@ -70,7 +67,7 @@ public final class SeglineTopology {
      */
     public record Stages(Supplier<ImageValidator> validator, Supplier<CaptionEnricher> enricher,
             Supplier<Segmenter> segmenter, Function<Segmenter, Refiner> refiner, Supplier<Measurer> measurer,
-            MonitorTopology.Settings monitor, int batchSize, java.time.Duration batchLinger, boolean batchOverlap) {
+            int batchSize, java.time.Duration batchLinger, boolean batchOverlap) {
 
         /** The upsampling of the measure stage from {@code segline.output.*}; a bad value is refused with its key. */
         public static GuidedUpsampler upsampler(SeglineConfig config) {
@@ -122,7 +119,7 @@ public final class SeglineTopology {
             Segmenter.Spec spec = new Segmenter.Spec(segmenter, config.get(Keys.MODEL), config.get(Keys.DEVICE),
                     config.getBoolean(Keys.MODEL_BLANK_CAPTIONS), config.getInt(Keys.DIFFUSION_STEPS),
                     config.getInt(Keys.DIFFUSION_SAMPLES), config.getBoolean(Keys.MODEL_SYMMETRY_OFF), config.get(Keys.SUPPORT));
-            Segmenter.check(spec);
+            io.segline.pipeline.Segmenters.check(spec);
             Parallelism parallelism = Parallelism.of(config);
             if (segmenter.equals("diffusion")) {
                 io.segline.model.diffusion.DiffusionModel.useThreads(parallelism.modelThreads());
@@ -149,8 +146,8 @@ public final class SeglineTopology {
             String resultFolder = config.get(Keys.OUTPUT_CLAIM_CHECK_DIR);
             java.nio.file.Path claimCheckDir = resultFolder == null || resultFolder.isBlank() ? null : java.nio.file.Path.of(resultFolder.trim());
             return new Stages(() -> new ImageValidator(limits), () -> CaptionEnricher.create(config),
-                    () -> Segmenter.create(spec), thread -> Refiner.create(refiner, thread, g4seg),
-                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler, claimCheckDir), MonitorTopology.Settings.from(config),
+                    () -> io.segline.pipeline.Segmenters.create(spec), thread -> Refiner.create(refiner, thread, g4seg),
+                    () -> new Measurer(outputMaxSide, maxRecordBytes, profiles(config), upsampler, claimCheckDir),
                     config.getInt(Keys.BATCH_SIZE), java.time.Duration.ofMillis(config.getLong(Keys.BATCH_LINGER_MS)),
                     config.getBoolean(Keys.BATCH_OVERLAP));
         }
@@ -165,14 +162,20 @@ public final class SeglineTopology {
         return line -> byLine.computeIfAbsent(line, l -> QcProfile.forLine(config, l));
     }
 
-    /** The topology for the configured stages. Pure: no I/O. */
-    public static Topology build(Topics topics, SeglineConfig config) {
-        return build(topics, Stages.from(config));
+    /** What the line's part of a topology puts out, for the parts built on it (the monitor, the image index). */
+    public record Outputs(KStream<String, InFlight> measured, KStream<String, QualityReport> reports) {
     }
 
-    /** The topology with the given stages (tests swap stages here). */
-    public static Topology build(Topics topics, Stages stages) {
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
+    /** A builder with the settings the line's topology is built under. */
+    public static StreamsBuilder newBuilder() {
+        return new StreamsBuilder(new TopologyConfig(new StreamsConfig(TOPOLOGY_DEFAULTS)));
+    }
+
+    /**
+     * Adds the line to {@code builder}: validate, enrich, segment, refine and measure, then masks, quality reports and
+     * dead letters to their topics. Pure: no I/O.
+     */
+    public static Outputs addTo(StreamsBuilder builder, Topics topics, Stages stages) {
         if (stages.batchSize() > 1) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingProcessor.STORE),
                     Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(SHORT_CHANGELOG));
@@ -198,20 +201,9 @@ public final class SeglineTopology {
         measured.mapValues(InFlight::result, Named.as(StageNames.TO_MASKS))
                 .to(topics.masks().name(), Produced.with(topics.masks().keySerde(), topics.masks().valueSerde())
                         .withName(StageNames.MASKS_SINK));
-        KStream<String, io.segline.records.QualityReport> reports = measured.mapValues(InFlight::report, Named.as(StageNames.TO_QUALITY));
+        KStream<String, QualityReport> reports = measured.mapValues(InFlight::report, Named.as(StageNames.TO_QUALITY));
         reports.to(topics.quality().name(), Produced.with(topics.quality().keySerde(), topics.quality().valueSerde())
                 .withName(StageNames.QUALITY_SINK));
-        MonitorTopology.addTo(builder, reports, topics, stages.monitor());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.IMAGES_STORE),
-                Serdes.String(), new JsonSerde<>(ImageSummary.class)).withLoggingEnabled(SHORT_CHANGELOG));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageIndexProcessor.LATEST_STORE),
-                Serdes.String(), new JsonSerde<>(ImageIndexProcessor.LatestImages.class)).withLoggingEnabled(SHORT_CHANGELOG));
-        // The dashboard's image index keeps a day of summaries (with thumbnails): in tasks of their own, behind a
-        // repartition, so that an instance restarted after a crash segments again while that index is still restoring.
-        measured.mapValues(InFlight::summary, Named.as("to-image-summary"))
-                .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(ImageSummary.class)).withName("image-summaries"))
-                .process(() -> new ImageIndexProcessor<ImageSummary>(summary -> summary, stages.monitor().imageRetention()),
-                        Named.as("image-index"), ImageIndexProcessor.IMAGES_STORE, ImageIndexProcessor.LATEST_STORE);
-        return builder.build();
+        return new Outputs(measured, reports);
     }
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segline.Main;
 import io.segline.config.SeglineConfig;
 import io.segline.dataset.SynthWriter;
-import io.segline.streams.StreamsRunner;
+import io.segline.line.StreamsRunner;
 import io.segline.testing.TestCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,7 +6,7 @@ import io.segline.Main;
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.dataset.ThangkaSynth;
-import io.segline.streams.StreamsRunner;
+import io.segline.line.StreamsRunner;
 import io.segline.testing.TestCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.config.SeglineConfig;
 import io.segline.dataset.ThangkaSynth;
+import io.segline.line.StreamsRunner;
 import io.segline.records.Alert;
 import io.segline.records.AlertState;
 import io.segline.records.ImageCaptured;
@@ -11,9 +12,8 @@ import io.segline.records.InlineImage;
 import io.segline.records.LineHealth;
 import io.segline.serde.MockSchemaRegistry;
 import io.segline.streams.SeglineTopology;
-import io.segline.streams.StreamsRunner;
-import io.segline.streams.Topics;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.awt.image.BufferedImage;
 import java.awt.image.ConvolveOp;
 import java.awt.image.Kernel;
@@ -76,7 +76,7 @@ class MonitorTopologyTest {
         Properties props = StreamsRunner.streamsProperties(config);
         // As in SeglineTopologyTest: the driver drops dead letters of the deserialization handler under EOS.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(SeglineTopology.build(topics, config), props, START);
+        driver = new TopologyTestDriver(io.segline.line.LineTopology.build(topics, config), props, START);
         images = driver.createInputTopic(topics.images().name(), new StringSerializer(), topics.images().valueSerde().serializer());
         rawImages = driver.createInputTopic(topics.images().name(), new StringSerializer(), new ByteArraySerializer());
         health = driver.createOutputTopic(topics.lineHealth().name(), topics.lineHealth().keySerde().deserializer(),

@@ -73,7 +73,7 @@ class LargeScanIT {
         ImageValidator validator = new ImageValidator(new ValidationLimits(4 << 20, 512L << 20, 64_000_000, 20_000, List.of(scans)));
         CaptionEnricher enricher = new RulesEnricher(Lexicon.builtIn());
         Measurer measurer = new Measurer(8192, 8 << 20, null, GuidedUpsampler.defaults(), results);
-        try (Segmenter segmenter = Segmenter.create(new Segmenter.Spec("diffusion", "spirit-g", "cpu", false))) {
+        try (Segmenter segmenter = io.segline.pipeline.Segmenters.create(new Segmenter.Spec("diffusion", "spirit-g", "cpu", false))) {
             Refiner refiner = Refiner.create("symmetry", segmenter, io.segline.refine.G4SegRefiner.Settings.defaults());
             // Warm the model on a small painting so that its own allocations are not counted as the scan's.
             segmenter.segment(new ThangkaSynth(128, 160).generate(1, 0, "clean").image(), io.segline.testing.TestCaptions.enriched(""));

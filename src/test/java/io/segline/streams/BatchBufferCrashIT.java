@@ -7,6 +7,7 @@ import io.segline.config.SeglineConfig.Keys;
 import io.segline.records.SegmentationResult;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import io.segline.records.SegmentationResult;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.TopicAdmin;
+import io.segline.topics.Topics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import io.segline.records.DeadLetter;
 import io.segline.records.SegmentationResult;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

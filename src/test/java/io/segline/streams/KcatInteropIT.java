@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segline.config.SeglineConfig;
+import io.segline.line.StreamsRunner;
 import io.segline.records.SegmentationResult;
 import io.segline.serde.RegistryConfig;
 import io.segline.serde.SchemaRegistryClients;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.segline.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.config.SeglineConfig;
+import io.segline.line.StreamsRunner;
 import io.segline.records.DeadLetter;
 import io.segline.records.ImageCaptured;
 import io.segline.records.QualityReport;
@@ -13,6 +14,7 @@ import io.segline.serde.RegistryConfig;
 import io.segline.serde.SchemaRegistryClients;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

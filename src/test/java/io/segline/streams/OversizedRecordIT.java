@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import io.segline.records.DeadLetter;
 import io.segline.records.ImageCaptured;
 import io.segline.records.SegmentationResult;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ class OversizedRecordIT {
                 Keys.DLQ_CLAIM_CHECK_DIR, letters.toString()));
         Topics topics = Topics.from(config);
         String images = topics.images().name();
-        int topicLimit = config.getInt(Keys.MAX_RECORD_BYTES) + StreamsRunner.ENVELOPE_BYTES;
+        int topicLimit = config.getInt(Keys.MAX_RECORD_BYTES) + Topics.ENVELOPE_BYTES;
 
         byte[] longCaption = serialize(topics, TestImages.inline("long-caption", TestImages.png(1), "om mani padme hum ".repeat(1_700_000)));
         byte[] padded = Arrays.copyOf(TestImages.png(2), 20 * 1024 * 1024);

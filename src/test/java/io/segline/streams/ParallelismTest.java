@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

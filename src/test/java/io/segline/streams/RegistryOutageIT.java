@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.line.StreamsRunner;
 import io.segline.records.ImageCaptured;
 import io.segline.records.SegmentationResult;
 import io.segline.serde.ApicurioRegistry;
@@ -12,6 +13,7 @@ import io.segline.serde.RegistryConfig;
 import io.segline.testing.TestCluster;
 import io.segline.testing.TestImages;
 import io.segline.testing.TestSchemas;
+import io.segline.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;

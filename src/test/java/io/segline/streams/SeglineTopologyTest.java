@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segline.caption.CaptionEnricher;
 import io.segline.config.SeglineConfig;
+import io.segline.line.StreamsRunner;
 import io.segline.model.Segmenter;
 import io.segline.quality.MaskEncoding;
 import io.segline.quality.Measurer;
@@ -20,6 +21,7 @@ import io.segline.serde.MockSchemaRegistry;
 import io.segline.serde.RegistryConfig;
 import io.segline.streams.SeglineTopology.Stages;
 import io.segline.testing.TestImages;
+import io.segline.topics.Topics;
 import io.segline.validate.ImageValidator;
 import io.segline.validate.ValidationLimits;
 import java.nio.ByteBuffer;
@@ -69,7 +71,7 @@ class SeglineTopologyTest {
 
     private void start(SeglineConfig config, Function<Stages, Stages> adjust) {
         topics = Topics.from(config);
-        Topology topology = SeglineTopology.build(topics, adjust.apply(Stages.from(config)));
+        Topology topology = io.segline.line.LineTopology.build(topics, adjust.apply(Stages.from(config)), io.segline.monitor.MonitorTopology.Settings.from(config));
         java.util.Properties props = StreamsRunner.streamsProperties(config);
         // TopologyTestDriver under exactly_once_v2 drops the dead letters that the deserialization handler
         // sends (its transaction is never committed by the driver); a real StreamTask commits them (the
@@ -250,7 +252,7 @@ class SeglineTopologyTest {
     void shouldDeadLetterARecordWhoseStageThrowsAndGoOn() {
         Segmenter failing = poisonSensitive();
         start(config(Map.of()), stages -> new Stages(stages.validator(), stages.enricher(), () -> failing,
-                stages.refiner(), stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
+                stages.refiner(), stages.measurer(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
         images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
         images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));
@@ -371,7 +373,7 @@ class SeglineTopologyTest {
 
     private void startGated(GatedSegmenter gated, Map<String, String> extra) {
         start(config(extra), stages -> new Stages(stages.validator(), stages.enricher(), () -> gated, stages.refiner(),
-                stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
+                stages.measurer(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
     }
 
     /** Lets wall-clock time pass (punctuations run) until this many results and dead letters are out. */
@@ -451,7 +453,7 @@ class SeglineTopologyTest {
     void shouldDeadLetterAFailingRecordOfAnOverlappedBatchAndGoOn() throws Exception {
         start(config(Map.of(SeglineConfig.Keys.BATCH_SIZE, "3", SeglineConfig.Keys.BATCH_LINGER_MS, "50", SeglineConfig.Keys.BATCH_OVERLAP, "true")),
                 stages -> new Stages(stages.validator(), stages.enricher(), SeglineTopologyTest::poisonSensitive, stages.refiner(),
-                        stages.measurer(), stages.monitor(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
+                        stages.measurer(), stages.batchSize(), stages.batchLinger(), stages.batchOverlap()));
         images.pipeInput("a", TestImages.inline("a", TestImages.png(1), "fine"));
         images.pipeInput("b", TestImages.inline("b", TestImages.png(2), "poison"));
         images.pipeInput("c", TestImages.inline("c", TestImages.png(3), "fine"));
@@ -508,7 +510,7 @@ class SeglineTopologyTest {
     @Test
     void shouldNameEveryProcessorAndSink() {
         start(Map.of());
-        String description = SeglineTopology.build(topics, config(Map.of())).describe().toString();
+        String description = io.segline.line.LineTopology.build(topics, config(Map.of())).describe().toString();
         for (String name : List.of("images-source", "validate", "enrich", "segment", "failed", "to-dead-letters", "dead-letter-sink",
                 "succeeded", "key-by-image-id", "to-masks", "to-quality", "masks-sink", "quality-sink", "line-health-aggregate",
                 "alerts", "review-sampling", "image-index")) {

@@ -64,20 +64,9 @@ public final class InFlight {
         return report;
     }
 
-    /** The brief the HTTP API keeps of this image. */
-    public io.segline.monitor.ImageSummary summary() {
-        java.util.Map<String, Double> areas = new java.util.LinkedHashMap<>();
-        result.getClasses().forEach(c -> areas.put(c.getClassName(), c.getAreaFraction()));
-        java.util.Map<String, Double> qc = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Integer> stars = new java.util.LinkedHashMap<>();
-        if (report.getCaptureQc() != null) {
-            qc.putAll(io.segline.quality.CaptureQcMeter.values(report.getCaptureQc()));
-            stars.putAll(report.getCaptureQc().getStars());
-        }
-        return new io.segline.monitor.ImageSummary(result.getImageId(), result.getLineId(), result.getProducedAt().toEpochMilli(),
-                report.getVerdict().name(), report.getReasons(), result.getMeanConfidence(), areas, qc, stars, report.getLatencyMs(),
-                result.getSegmenter(), result.getModelName() + ":" + result.getModelVersion(), result.getCaptionEnrichment(),
-                overlayThumbnail == null ? null : java.util.Base64.getEncoder().encodeToString(overlayThumbnail));
+    /** A small PNG of the painting with its mask painted over it, for the dashboard; null before measuring. */
+    public byte[] overlayThumbnail() {
+        return overlayThumbnail;
     }
 
     /** Marks this item failed at a stage; it is done with: its decoded image is let go. */

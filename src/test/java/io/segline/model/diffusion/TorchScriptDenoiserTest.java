@@ -68,7 +68,7 @@ class TorchScriptDenoiserTest {
 
     @Test
     void shouldSegmentThroughTheTorchScriptRouteAtTheModelsWorkingResolution() {
-        try (Segmenter segmenter = Segmenter.create(new Segmenter.Spec("diffusion", "torchscript:" + FIXTURE, "cpu", false))) {
+        try (Segmenter segmenter = io.segline.pipeline.Segmenters.create(new Segmenter.Spec("diffusion", "torchscript:" + FIXTURE, "cpu", false))) {
             BufferedImage image = new BufferedImage(50, 70, BufferedImage.TYPE_INT_RGB);
             image.setRGB(10, 10, 0xffcc00);
             List<ClassProbabilities> out = segmenter.segmentBatch(List.of(image, image), List.of(
@@ -92,9 +92,9 @@ class TorchScriptDenoiserTest {
 
     @Test
     void shouldRefuseAFolderWithoutTheContractFiles(@org.junit.jupiter.api.io.TempDir Path empty) {
-        assertThatThrownBy(() -> Segmenter.check(new Segmenter.Spec("diffusion", "torchscript:" + empty, "cpu", false)))
+        assertThatThrownBy(() -> io.segline.pipeline.Segmenters.check(new Segmenter.Spec("diffusion", "torchscript:" + empty, "cpu", false)))
                 .hasMessageContaining("denoiser.pt").hasMessageContaining("model.json");
-        assertThatThrownBy(() -> Segmenter.check(new Segmenter.Spec("diffusion", "no-such-model", "cpu", false)))
+        assertThatThrownBy(() -> io.segline.pipeline.Segmenters.check(new Segmenter.Spec("diffusion", "no-such-model", "cpu", false)))
                 .hasMessageContaining("No model 'no-such-model'");
     }
 }

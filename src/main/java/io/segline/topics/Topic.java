@@ -1,4 +1,4 @@
-package io.segline.streams;
+package io.segline.topics;
 
 import org.apache.kafka.common.serialization.Serde;
 

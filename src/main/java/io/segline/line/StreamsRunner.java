@@ -1,8 +1,10 @@
-package io.segline.streams;
+package io.segline.line;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
+import io.segline.streams.Parallelism;
 import io.segline.streams.internals.DeadLetterHandlers;
+import io.segline.topics.Topics;
 import io.segline.tracing.Tracing;
 import java.time.Duration;
 import java.util.Properties;
@@ -19,8 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
 
-    /** Room for the record envelope around the largest payload (dead letters carry the original record). */
-    static final int ENVELOPE_BYTES = 1024 * 1024;
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,7 +48,7 @@ public final class StreamsRunner implements AutoCloseable {
         Properties props = streamsProperties(config);
         // The processors find the instance's tracing in their application configuration.
         props.put(Tracing.CONFIG_KEY, tracing);
-        this.streams = new KafkaStreams(SeglineTopology.build(topics, config), props);
+        this.streams = new KafkaStreams(LineTopology.build(topics, config), props);
         streams.setUncaughtExceptionHandler(StreamsRunner::onThreadFailure);
         String images = topics.images().name();
         streams.setStateListener((now, before) -> {
@@ -119,7 +119,7 @@ public final class StreamsRunner implements AutoCloseable {
      * from the configuration (security, timeouts...) are passed through and win over these defaults.
      */
     public static Properties streamsProperties(SeglineConfig config) {
-        int recordBytes = config.getInt(Keys.MAX_RECORD_BYTES) + ENVELOPE_BYTES;
+        int recordBytes = config.getInt(Keys.MAX_RECORD_BYTES) + Topics.ENVELOPE_BYTES;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.require(Keys.APPLICATION_ID));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

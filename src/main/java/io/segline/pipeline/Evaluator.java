@@ -1,9 +1,13 @@
-package io.segline.quality;
+package io.segline.pipeline;
 
 import io.segline.caption.CaptionEnricher;
 import io.segline.dataset.DatasetFolder;
 import io.segline.model.ClassProbabilities;
 import io.segline.model.Segmenter;
+import io.segline.quality.GroundTruth;
+import io.segline.quality.GuidedUpsampler;
+import io.segline.quality.MaskEncoding;
+import io.segline.quality.SegmentationMetrics;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
 import io.segline.records.InlineImage;

@@ -1,11 +1,11 @@
-package io.segline.streams;
+package io.segline.topics;
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
 import io.segline.records.Alert;
 import io.segline.records.DeadLetter;
-import io.segline.records.LineHealth;
 import io.segline.records.ImageCaptured;
+import io.segline.records.LineHealth;
 import io.segline.records.QualityReport;
 import io.segline.records.ReviewRequest;
 import io.segline.records.SegmentationResult;
@@ -29,6 +29,9 @@ public record Topics(
         Topic<String, LineHealth> lineHealth,
         Topic<String, Alert> alerts,
         Topic<String, ReviewRequest> review) {
+
+    /** Room for the record envelope around the largest payload (dead letters carry the original record). */
+    public static final int ENVELOPE_BYTES = 1024 * 1024;
 
     /** Topics named by the configuration, with serdes on the configured registry. */
     public static Topics from(SeglineConfig config) {

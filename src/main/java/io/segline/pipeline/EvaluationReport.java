@@ -1,7 +1,9 @@
-package io.segline.quality;
+package io.segline.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segline.quality.Overlays;
+import io.segline.quality.SegmentationMetrics;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

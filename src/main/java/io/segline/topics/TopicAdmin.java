@@ -1,4 +1,5 @@
-package io.segline.streams;
+package io.segline.topics;
+
 
 import io.segline.config.SeglineConfig;
 import io.segline.config.SeglineConfig.Keys;
@@ -26,7 +27,7 @@ public final class TopicAdmin {
     }
 
     public static List<Outcome> createTopics(SeglineConfig config, int partitions, short replicationFactor) {
-        int recordBytes = config.getInt(Keys.MAX_RECORD_BYTES) + StreamsRunner.ENVELOPE_BYTES;
+        int recordBytes = config.getInt(Keys.MAX_RECORD_BYTES) + Topics.ENVELOPE_BYTES;
         Map<String, String> topicConfig = new LinkedHashMap<>();
         topicConfig.put("max.message.bytes", String.valueOf(recordBytes));
         Map<String, String> deadLetterConfig = new LinkedHashMap<>(topicConfig);
