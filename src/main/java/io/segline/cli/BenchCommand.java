@@ -10,6 +10,7 @@ import io.segline.dataset.ThangkaSynth;
 import io.segline.line.StreamsRunner;
 import io.segline.model.ClassProbabilities;
 import io.segline.model.Segmenter;
+import io.segline.pipeline.Pipeline;
 import io.segline.quality.Measurer;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
@@ -290,12 +291,11 @@ public final class BenchCommand implements Callable<Integer> {
                 Map<String, Histogram> times = new LinkedHashMap<>();
                 ImageValidator validator = stages.validator().get();
                 var enricher = stages.enricher().get();
-                Measurer measurer = stages.measurer().get();
                 try (Segmenter segmenter = stages.segmenter().get()) {
-                    Refiner refiner = stages.refiner().apply(segmenter);
+                    Pipeline pipeline = new Pipeline(segmenter, stages.refiner().apply(segmenter), stages.measurer().get());
                     for (int start = next.getAndAdd(batch); start < captures.size(); start = next.getAndAdd(batch)) {
                         List<ImageCaptured> chunk = captures.subList(start, Math.min(captures.size(), start + batch));
-                        directChunk(chunk, validator, enricher, segmenter, refiner, measurer, times);
+                        directChunk(chunk, validator, enricher, pipeline, times);
                         if (done.addAndGet(chunk.size()) >= captures.size() / 10) {
                             early.compareAndSet(0, rssKb());
                         }
@@ -315,30 +315,82 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void directChunk(List<ImageCaptured> chunk, ImageValidator validator, io.segline.caption.CaptionEnricher enricher,
-            Segmenter segmenter, Refiner refiner, Measurer measurer, Map<String, Histogram> stageTimes) {
-        List<java.awt.image.BufferedImage> images = new ArrayList<>();
-        List<EnrichedCaption> captions = new ArrayList<>();
+            Pipeline pipeline, Map<String, Histogram> stageTimes) {
+        List<BenchItem> items = new ArrayList<>();
         for (ImageCaptured capture : chunk) {
             long s = System.nanoTime();
-            images.add(validator.validate(capture).image());
+            java.awt.image.BufferedImage image = validator.validate(capture).image();
             record(stageTimes, "validate", s);
             s = System.nanoTime();
-            captions.add(enricher.enrich(capture));
+            EnrichedCaption caption = enricher.enrich(capture);
             record(stageTimes, "enrich", s);
+            items.add(new BenchItem(capture.getImageId(), image, caption, pipeline.segmenter()));
         }
-        long s = System.nanoTime();
-        List<ClassProbabilities> coarse = segmenter.segmentBatch(images, captions);
-        double per = (System.nanoTime() - s) / (double) chunk.size();
-        for (int i = 0; i < chunk.size(); i++) {
-            stageTimes.computeIfAbsent("segment", k -> histogram()).recordValue(Math.max(1, (long) (per / 1000)));
-            long r = System.nanoTime();
-            var refined = refiner.refine(images.get(i), coarse.get(i), captions.get(i));
-            record(stageTimes, "refine", r);
-            long m = System.nanoTime();
-            measurer.measure(new Measurer.Input(chunk.get(i).getImageId(), "bench", images.get(i), refined.probabilities(),
-                    refined.summary(), captions.get(i).getBackend(), segmenter.name(), segmenter.modelName(),
-                    segmenter.modelVersion(), new HashMap<>(), null, null));
-            record(stageTimes, "measure", m);
+        pipeline.run(items, new Pipeline.Observer() {
+            @Override
+            public void stage(Pipeline.Item item, Pipeline.StageRun run) {
+                if (run.error() != null) {
+                    throw new IllegalStateException("bench image " + item.imageId() + " failed in " + run.stage(), run.error());
+                }
+                stageTimes.computeIfAbsent(run.stage(), k -> histogram()).recordValue(Math.max(1, (long) (run.itemMillis() * 1000)));
+            }
+        });
+    }
+
+    /** A bench image in the pipeline: measured as the line measures it, its outputs dropped. */
+    private static final class BenchItem implements Pipeline.Item {
+        private final String id;
+        private final java.awt.image.BufferedImage image;
+        private final EnrichedCaption caption;
+        private final Segmenter segmenter;
+        private Refiner.Refined refined;
+        private RuntimeException failure;
+
+        BenchItem(String id, java.awt.image.BufferedImage image, EnrichedCaption caption, Segmenter segmenter) {
+            this.id = id;
+            this.image = image;
+            this.caption = caption;
+            this.segmenter = segmenter;
+        }
+
+        @Override
+        public String imageId() {
+            return id;
+        }
+
+        @Override
+        public java.awt.image.BufferedImage image() {
+            return image;
+        }
+
+        @Override
+        public EnrichedCaption caption() {
+            return caption;
+        }
+
+        @Override
+        public boolean failed() {
+            return failure != null;
+        }
+
+        @Override
+        public void fail(String stage, RuntimeException error) {
+            failure = error;
+        }
+
+        @Override
+        public void segmented(ClassProbabilities coarse, double millis) {
+        }
+
+        @Override
+        public void refined(Refiner.Refined refined, double millis) {
+            this.refined = refined;
+        }
+
+        @Override
+        public Measurer.Input measureInput() {
+            return new Measurer.Input(id, "bench", image, refined.probabilities(), refined.summary(), caption.getBackend(),
+                    segmenter.name(), segmenter.modelName(), segmenter.modelVersion(), new HashMap<>(), null, null);
         }
     }
 

@@ -36,6 +36,7 @@ public final class Evaluator implements AutoCloseable {
     private final CaptionEnricher enricher;
     private final Segmenter segmenter;
     private final Refiner refiner;
+    private final Pipeline pipeline;
     private final int classes;
     private final GuidedUpsampler upsampler;
 
@@ -52,8 +53,62 @@ public final class Evaluator implements AutoCloseable {
         this.enricher = enricher.get();
         this.segmenter = segmenter.get();
         this.refiner = refiner.apply(this.segmenter);
+        this.pipeline = new Pipeline(this.segmenter, this.refiner, null);
         this.classes = classes;
         this.upsampler = upsampler;
+    }
+
+    /** One image through segment and refine (the evaluation scores labels itself, at the image's size). */
+    private static final class Evaluated implements Pipeline.Item {
+        private final String id;
+        private final java.awt.image.BufferedImage image;
+        private final EnrichedCaption caption;
+        private ClassProbabilities coarse;
+        private ClassProbabilities refined;
+        private String failedStage;
+        private RuntimeException failure;
+
+        Evaluated(String id, java.awt.image.BufferedImage image, EnrichedCaption caption) {
+            this.id = id;
+            this.image = image;
+            this.caption = caption;
+        }
+
+        @Override
+        public String imageId() {
+            return id;
+        }
+
+        @Override
+        public java.awt.image.BufferedImage image() {
+            return image;
+        }
+
+        @Override
+        public EnrichedCaption caption() {
+            return caption;
+        }
+
+        @Override
+        public boolean failed() {
+            return failure != null;
+        }
+
+        @Override
+        public void fail(String stage, RuntimeException error) {
+            failedStage = stage;
+            failure = error;
+        }
+
+        @Override
+        public void segmented(ClassProbabilities coarse, double millis) {
+            this.coarse = coarse;
+        }
+
+        @Override
+        public void refined(Refiner.Refined refined, double millis) {
+            this.refined = refined.probabilities();
+        }
     }
 
     /** One image's score, for the report: its mIoU and the segmenter's mean confidence (mean of the per-pixel maximum probability). */
@@ -125,8 +180,14 @@ public final class Evaluator implements AutoCloseable {
                     ImageCaptured capture = capture(entry);
                     ImageValidator.Decoded decoded = validator.validate(capture);
                     EnrichedCaption caption = enricher.enrich(capture);
-                    ClassProbabilities coarse = segmenter.segment(decoded.image(), caption);
-                    ClassProbabilities probabilities = refiner.refine(decoded.image(), coarse, caption).probabilities();
+                    Evaluated item = new Evaluated(entry.id(), decoded.image(), caption);
+                    pipeline.run(List.of(item), Pipeline.QUIET);
+                    if (item.failure != null) {
+                        failures.put(entry.id(), item.failedStage + ": " + item.failure.getMessage());
+                        continue;
+                    }
+                    ClassProbabilities coarse = item.coarse;
+                    ClassProbabilities probabilities = item.refined;
                     int w = decoded.image().getWidth();
                     int h = decoded.image().getHeight();
                     byte[] labels = upsampler.labels(probabilities, decoded.image(), w, h).labels();

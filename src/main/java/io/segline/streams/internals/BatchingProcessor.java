@@ -1,7 +1,7 @@
 package io.segline.streams.internals;
 
-import io.segline.model.ClassProbabilities;
 import io.segline.model.Segmenter;
+import io.segline.pipeline.Pipeline;
 import io.segline.quality.Measurer;
 import io.segline.records.ImageCaptured;
 import io.segline.refine.Refiner;
@@ -102,8 +102,8 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private KeyValueStore<String, byte[]> buffer;
     private ImageValidator validator;
     private Segmenter segmenter;
-    private Refiner refiner;
-    private Measurer measurer;
+    private Pipeline pipeline;
+    private final LineObserver observer = new LineObserver();
     private ExecutorService worker;
     /** Decoded images of the records buffered by this instance, so that a normal flush does not decode them again. */
     private final Map<String, InFlight> decoded = new HashMap<>();
@@ -138,8 +138,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.tracing = Tracing.of(context.appConfigs());
         this.validator = validators.get();
         this.segmenter = segmenters.get();
-        this.refiner = refiners.apply(segmenter);
-        this.measurer = measurers.get();
+        this.pipeline = new Pipeline(segmenter, refiners.apply(segmenter), measurers.get());
         this.segmentTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.SEGMENT);
         this.refineTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.REFINE);
         this.measureTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.MEASURE);
@@ -347,96 +346,56 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
 
     /** Segments, refines and measures the items: the model's share of the work. A failure marks its item. */
     private void segmentAndMeasure(List<InFlight> items) {
-        segment(items);
-        measure(items);
-    }
-
-    /** Segments and refines the items. A failure marks its item. */
-    private void segment(List<InFlight> items) {
-        List<InFlight> ready = items.stream().filter(i -> i.failure == null).toList();
-        long t0 = System.nanoTime();
-        List<ClassProbabilities> coarse = null;
-        if (ready.isEmpty()) {
-            return;
-        }
-        String batch = ready.size() == 1 ? "image " + ready.get(0).event.getImageId()
-                : "a batch of " + ready.size() + " images from " + ready.get(0).event.getImageId();
-        try (var watch = StageWatchdog.shared().watch(StageNames.SEGMENT, batch, ready.size(), watchdogBound)) {
-            coarse = segmenter.segmentBatch(ready.stream().map(i -> i.image).toList(), ready.stream().map(i -> i.caption).toList());
-        } catch (RuntimeException batchFailure) {
-            // One bad record must not fail its batch: segment one by one to find it.
-            coarse = null;
-        }
-        long batchEnd = System.nanoTime();
-        // The batch is one span of its own, linked to each member's trace; each member's segment span links back to it.
-        io.opentelemetry.api.trace.Span batchSpan = tracing.tracer().spanBuilder(BATCH_SPAN)
-                .setStartTimestamp(epochNanos(t0), TimeUnit.NANOSECONDS)
-                .setAttribute("segline.batch.size", (long) ready.size())
-                .setAttribute("segline.batch.failed", coarse == null)
-                .startSpan();
-        Tracing.spansOf(ready.stream().map(i -> i.trace).toList()).forEach(batchSpan::addLink);
-        batchSpan.end(epochNanos(batchEnd), TimeUnit.NANOSECONDS);
-        double perItem = (batchEnd - t0) / 1e6 / Math.max(1, ready.size());
-        for (int i = 0; i < ready.size(); i++) {
-            InFlight item = ready.get(i);
-            long started = System.nanoTime();
-            try (var watch = coarse != null ? null
-                    : StageWatchdog.shared().watch(StageNames.SEGMENT, "image " + item.event.getImageId(), 1, watchdogBound)) {
-                item.coarse = coarse != null ? coarse.get(i) : segmenter.segment(item.image, item.caption);
-            } catch (RuntimeException e) {
-                tracing.stage(StageNames.SEGMENT, item.trace, started, System.nanoTime(), e, List.of(batchSpan.getSpanContext()));
-                item.fail(StageNames.SEGMENT, e);
-                continue;
-            }
-            tracing.stage(StageNames.SEGMENT, item.trace, coarse != null ? t0 : started, coarse != null ? batchEnd : System.nanoTime(),
-                    null, List.of(batchSpan.getSpanContext()));
-            double segmentMillis = coarse != null ? perItem : (System.nanoTime() - started) / 1e6;
-            item.stageMillis.put(StageNames.SEGMENT, segmentMillis);
-            segmentTimer.record((long) (segmentMillis * 1e6), TimeUnit.NANOSECONDS);
+        for (InFlight item : items) {
             item.segmenter = segmenter.name();
             item.modelName = segmenter.modelName();
             item.modelVersion = segmenter.modelVersion();
-            started = System.nanoTime();
-            try (var watch = StageWatchdog.shared().watch(StageNames.REFINE, "image " + item.event.getImageId(), 1, watchdogBound)) {
-                Refiner.Refined refined = refiner.refine(item.image, item.coarse, item.caption);
-                item.refined = refined.probabilities();
-                item.refinement = refined.summary();
-            } catch (RuntimeException e) {
-                tracing.stage(StageNames.REFINE, item.trace, started, e);
-                item.fail(StageNames.REFINE, e);
-                continue;
+        }
+        pipeline.run(items, observer);
+        for (InFlight item : items) {
+            if (item.failure == null) {
+                io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", item.event.getLineId(),
+                        "verdict", item.report.getVerdict().name()).increment();
             }
-            item.timed(StageNames.REFINE, started);
-            tracing.stage(StageNames.REFINE, item.trace, started, null);
-            refineTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Measures the segmented items. A failure marks its item. */
-    private void measure(List<InFlight> items) {
-        for (InFlight item : items) {
-            if (item.failure != null) {
-                continue;
+    /** What the line records of each stage: timers, the watchdog, and the capture's spans. */
+    private final class LineObserver implements Pipeline.Observer {
+        /** The span of the batch the model is working on, which each member's segment span links to. */
+        private io.opentelemetry.api.trace.SpanContext batch = io.opentelemetry.api.trace.SpanContext.getInvalid();
+
+        @Override
+        public AutoCloseable watch(String stage, String subject, int images) {
+            return StageWatchdog.shared().watch(stage, subject, images, watchdogBound);
+        }
+
+        @Override
+        public void batch(List<? extends Pipeline.Item> items, long startNanos, long endNanos, boolean failed) {
+            // The batch is one span of its own, linked to each member's trace.
+            io.opentelemetry.api.trace.Span span = tracing.tracer().spanBuilder(BATCH_SPAN)
+                    .setStartTimestamp(epochNanos(startNanos), TimeUnit.NANOSECONDS)
+                    .setAttribute("segline.batch.size", (long) items.size())
+                    .setAttribute("segline.batch.failed", failed)
+                    .startSpan();
+            Tracing.spansOf(items.stream().map(i -> ((InFlight) i).trace).toList()).forEach(span::addLink);
+            span.end(epochNanos(endNanos), TimeUnit.NANOSECONDS);
+            batch = span.getSpanContext();
+        }
+
+        @Override
+        public void stage(Pipeline.Item item, Pipeline.StageRun run) {
+            InFlight in = (InFlight) item;
+            tracing.stage(run.stage(), in.trace, run.startNanos(), run.endNanos(), run.error(),
+                    run.stage().equals(Pipeline.SEGMENT) && batch.isValid() ? List.of(batch) : List.of());
+            if (run.error() == null) {
+                io.micrometer.core.instrument.Timer timer = switch (run.stage()) {
+                    case Pipeline.SEGMENT -> segmentTimer;
+                    case Pipeline.REFINE -> refineTimer;
+                    default -> measureTimer;
+                };
+                timer.record((long) (run.itemMillis() * 1e6), TimeUnit.NANOSECONDS);
             }
-            long started = System.nanoTime();
-            try (var watch = StageWatchdog.shared().watch(StageNames.MEASURE, "image " + item.event.getImageId(), 1, watchdogBound)) {
-                Measurer.Measured measured = measurer.measure(new Measurer.Input(item.event.getImageId(), item.event.getLineId(),
-                        item.image, item.refined, item.refinement, item.caption.getBackend(), item.segmenter, item.modelName,
-                        item.modelVersion, item.stageMillis, StageProcessors.groundTruth(item.event), item.event.getCapturedAt()));
-                item.result = measured.result();
-                item.result.put("traceId", Tracing.traceId(item.trace)); // the generated records have no setters
-                item.report = measured.report();
-                item.overlayThumbnail = measured.overlayThumbnail();
-            } catch (RuntimeException e) {
-                tracing.stage(StageNames.MEASURE, item.trace, started, e);
-                item.fail(StageNames.MEASURE, e);
-                continue;
-            }
-            tracing.stage(StageNames.MEASURE, item.trace, started, null);
-            measureTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            item.image = null;
-            io.micrometer.core.instrument.Metrics.counter("segline.images.processed", "line", item.event.getLineId(),
-                    "verdict", item.report.getVerdict().name()).increment();
         }
     }
 
