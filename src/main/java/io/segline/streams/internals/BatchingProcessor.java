@@ -10,8 +10,6 @@ import io.segline.validate.ImageValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +22,11 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -71,18 +67,14 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private DeadLetterRecords.Bounds letterBounds = DeadLetterRecords.Bounds.defaults();
     private java.time.Duration watchdogBound = java.time.Duration.ofMinutes(1);
     private Tracing tracing = Tracing.off();
-    public static final String STORE = "segment-batch-buffer";
+    /** The state store of the records waiting for their batch ({@link BatchBuffer}). */
+    public static final String STORE = BatchBuffer.STORE;
 
     /** Punctuation interval cap: how long at most a finished batch waits for the stream thread to notice it. */
     private static final long MAX_CHECK_MILLIS = 20;
 
     /** One worker per stream thread, shared by its tasks; its thread ends after a minute without work. */
     private static final Map<Thread, ExecutorService> WORKERS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** A buffered record as stored: the capture and its enriched caption in Avro, and where it came from. */
-    public record Buffered(long sequence, long arrivedAt, String key, String capture, String caption, String sourceTopic,
-            int sourcePartition, long sourceOffset, long timestamp, String traceparent) {
-    }
 
     /** A batch handed to the worker: its store keys, and the items it fills in. */
     private record Batch(List<String> keys, List<InFlight> items, Future<?> done) {
@@ -99,19 +91,15 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
     private final String imagesTopic;
 
     private ProcessorContext<String, InFlight> context;
-    private KeyValueStore<String, byte[]> buffer;
-    private ImageValidator validator;
+    private BatchBuffer buffer;
     private Segmenter segmenter;
     private Pipeline pipeline;
     private final LineObserver observer = new LineObserver();
     private ExecutorService worker;
-    /** Decoded images of the records buffered by this instance, so that a normal flush does not decode them again. */
-    private final Map<String, InFlight> decoded = new HashMap<>();
     /** Store keys of the records waiting for the next batch, in arrival order. */
     private final List<String> waiting = new ArrayList<>();
     private long oldestWaitingSince = Long.MAX_VALUE;
     private Batch inFlight;
-    private long sequence;
     private io.micrometer.core.instrument.Timer segmentTimer;
     private io.micrometer.core.instrument.Timer refineTimer;
     private io.micrometer.core.instrument.Timer measureTimer;
@@ -136,7 +124,6 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         this.letterBounds = DeadLetterRecords.fromAppConfigs(context.appConfigs());
         this.watchdogBound = StageWatchdog.boundFrom(context.appConfigs());
         this.tracing = Tracing.of(context.appConfigs());
-        this.validator = validators.get();
         this.segmenter = segmenters.get();
         this.pipeline = new Pipeline(segmenter, refiners.apply(segmenter), measurers.get());
         this.segmentTimer = StageProcessors.STAGE_TIMERS.apply(StageNames.SEGMENT);
@@ -146,27 +133,11 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             if (overlap) {
                 this.worker = WORKERS.computeIfAbsent(Thread.currentThread(), t -> newWorker(t.getName() + "-segment"));
             }
-            this.buffer = context.getStateStore(STORE);
-            // Store keys are the arrival sequence, zero-padded: their order is the arrival order.
-            List<KeyValue<String, byte[]>> restored = new ArrayList<>();
-            try (KeyValueIterator<String, byte[]> all = buffer.all()) {
-                all.forEachRemaining(restored::add);
-            }
-            restored.sort(Comparator.comparing(e -> e.key));
-            long now = context.currentSystemTimeMs();
-            for (KeyValue<String, byte[]> entry : restored) {
-                long arrivedAt = now;
-                try {
-                    Buffered stored = BufferCodec.entry(entry.value);
-                    sequence = Math.max(sequence, stored.sequence() + 1);
-                    arrivedAt = stored.arrivedAt();
-                } catch (BufferCodec.CorruptEntryException e) {
-                    // Flushed with the others, and dead-lettered there with its bytes.
-                    sequence = Math.max(sequence, sequenceOf(entry.key) + 1);
-                }
-                waiting.add(entry.key);
-                oldestWaitingSince = Math.min(oldestWaitingSince, arrivedAt);
-            }
+            KeyValueStore<String, byte[]> store = context.getStateStore(STORE);
+            this.buffer = new BatchBuffer(store, captures, imagesTopic, validators.get(), tracing, context::currentSystemTimeMs);
+            BatchBuffer.Restored left = buffer.restore();
+            waiting.addAll(left.keys());
+            oldestWaitingSince = left.oldestArrivedAt();
             // Without overlap only the linger needs watching; with it, a finished batch should not wait long either.
             long check = Math.max(5, overlap ? Math.min(MAX_CHECK_MILLIS, linger.toMillis() / 2) : linger.toMillis() / 2);
             context.schedule(Duration.ofMillis(check), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -209,13 +180,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
             return;
         }
         long now = context.currentSystemTimeMs();
-        // Keyed by arrival, not by imageId: a capture sent twice is buffered twice and gets two results.
-        String key = String.format("%019d", sequence);
-        buffer.put(key, BufferCodec.encode(new Buffered(sequence++, now, record.key(),
-                BufferCodec.capture(captures.serializer().serialize(imagesTopic, item.event)), BufferCodec.caption(item.caption),
-                item.sourceTopic, item.sourcePartition, item.sourceOffset, record.timestamp(), Tracing.traceparent(item.trace))));
-        decoded.put(key, item);
-        waiting.add(key);
+        waiting.add(buffer.add(item, now));
         oldestWaitingSince = Math.min(oldestWaitingSince, now);
         emitIfDone(false);
         if (waiting.size() >= batchSize) {
@@ -249,8 +214,7 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
         }
         List<InFlight> items = new ArrayList<>();
         for (String key : keys) {
-            InFlight item = decoded.remove(key);
-            items.add(item != null ? item : restore(key, buffer.get(key)));
+            items.add(buffer.take(key));
         }
         if (!overlap) {
             segmentAndMeasure(items);
@@ -288,61 +252,10 @@ public final class BatchingProcessor implements Processor<String, InFlight, Stri
 
     /** Forwards a finished batch and removes its records from the store, in the same transaction. */
     private void finish(Batch batch) {
-        batch.keys().forEach(buffer::delete);
+        buffer.remove(batch.keys());
         emit(batch.items());
     }
 
-    /**
-     * A record buffered by an instance that died: decoded again from the store. An entry that cannot be read
-     * back becomes a dead letter with whatever bytes of it remain, never an exception that would stop the task.
-     */
-    private InFlight restore(String storeKey, byte[] stored) {
-        BufferCodec.Restored restored;
-        try {
-            restored = BufferCodec.read(stored, captures.deserializer(), imagesTopic);
-        } catch (BufferCodec.CorruptEntryException e) {
-            log.error("Buffered record {} cannot be read back ({}); it goes to the dead letters with its bytes", storeKey, e.getMessage());
-            InFlight item = new InFlight(null);
-            item.original = e.original();
-            Buffered entry = e.entry();
-            item.key = entry == null ? null : entry.key();
-            item.timestamp = entry == null ? context.currentSystemTimeMs() : entry.timestamp();
-            item.sourceTopic = entry == null ? "" : entry.sourceTopic();
-            item.sourcePartition = entry == null ? -1 : entry.sourcePartition();
-            item.sourceOffset = entry == null ? -1 : entry.sourceOffset();
-            item.fail(StageNames.SEGMENT, new io.segline.validate.ValidationException("corrupt-buffer-entry",
-                    "The record waited for its batch in the store " + STORE + " and could not be read back: " + e.getMessage(), e));
-            return item;
-        }
-        Buffered entry = restored.entry();
-        ImageCaptured capture = restored.capture();
-        InFlight item = new InFlight(capture);
-        // The capture's span in the instance that buffered it ended with that instance; this one starts its own.
-        io.opentelemetry.context.Context parent = Tracing.fromTraceparent(entry.traceparent());
-        item.span = tracing.start(StageProcessors.CAPTURE_SPAN, parent, io.opentelemetry.api.trace.SpanKind.CONSUMER, capture.getImageId());
-        item.span.setAttribute("segline.restored", true);
-        item.trace = parent.with(item.span);
-        item.caption = restored.caption();
-        item.key = entry.key();
-        item.timestamp = entry.timestamp();
-        item.sourceTopic = entry.sourceTopic();
-        item.sourcePartition = entry.sourcePartition();
-        item.sourceOffset = entry.sourceOffset();
-        try {
-            item.image = validator.validate(capture).image();
-        } catch (RuntimeException e) {
-            item.fail(StageNames.VALIDATE, e);
-        }
-        return item;
-    }
-
-    private static long sequenceOf(String storeKey) {
-        try {
-            return Long.parseLong(storeKey);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
     /** Segments, refines and measures the items: the model's share of the work. A failure marks its item. */
     private void segmentAndMeasure(List<InFlight> items) {

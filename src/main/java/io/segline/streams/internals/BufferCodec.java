@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * How a record waiting for its batch is kept in the batch buffer's store: a JSON object ({@link
- * BatchingProcessor.Buffered}) holding the capture in the images topic's wire format and its enriched caption
+ * BatchBuffer.Buffered}) holding the capture in the images topic's wire format and its enriched caption
  * in Avro binary, both Base64. The store holds these bytes as they are, so that an entry which cannot be read
  * back fails its own record (a dead letter) instead of the task that restores the buffer.
  */
@@ -26,23 +26,23 @@ final class BufferCodec {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** A stored entry read back: where it came from, and the capture and caption it holds. */
-    record Restored(BatchingProcessor.Buffered entry, ImageCaptured capture, EnrichedCaption caption) {
+    record Restored(BatchBuffer.Buffered entry, ImageCaptured capture, EnrichedCaption caption) {
     }
 
     /** An entry that cannot be read back; {@link #original()} is the capture's bytes where they could be recovered, else the entry's. */
     static final class CorruptEntryException extends SerializationException {
         private static final long serialVersionUID = 1L;
-        private final transient BatchingProcessor.Buffered entry;
+        private final transient BatchBuffer.Buffered entry;
         private final byte[] original;
 
-        CorruptEntryException(String message, BatchingProcessor.Buffered entry, byte[] original, Throwable cause) {
+        CorruptEntryException(String message, BatchBuffer.Buffered entry, byte[] original, Throwable cause) {
             super(message, cause);
             this.entry = entry;
             this.original = original;
         }
 
         /** The entry's coordinates, or null when not even they could be read. */
-        BatchingProcessor.Buffered entry() {
+        BatchBuffer.Buffered entry() {
             return entry;
         }
 
@@ -54,7 +54,7 @@ final class BufferCodec {
     private BufferCodec() {
     }
 
-    static byte[] encode(BatchingProcessor.Buffered entry) {
+    static byte[] encode(BatchBuffer.Buffered entry) {
         try {
             return JSON.writeValueAsBytes(entry);
         } catch (IOException e) {
@@ -78,13 +78,13 @@ final class BufferCodec {
     }
 
     /** The entry's coordinates alone (arrival, key, source), without decoding the capture. */
-    static BatchingProcessor.Buffered entry(byte[] stored) {
+    static BatchBuffer.Buffered entry(byte[] stored) {
         if (stored == null) {
             throw new CorruptEntryException("The buffered entry is empty", null, new byte[0], null);
         }
-        BatchingProcessor.Buffered entry;
+        BatchBuffer.Buffered entry;
         try {
-            entry = JSON.readValue(stored, BatchingProcessor.Buffered.class);
+            entry = JSON.readValue(stored, BatchBuffer.Buffered.class);
         } catch (IOException | RuntimeException e) {
             throw new CorruptEntryException("The buffered entry is not readable JSON: " + e.getMessage(), null, stored, e);
         }
@@ -96,7 +96,7 @@ final class BufferCodec {
 
     /** The capture and caption of a stored entry, or {@link CorruptEntryException}, never another exception. */
     static Restored read(byte[] stored, Deserializer<ImageCaptured> captures, String topic) {
-        BatchingProcessor.Buffered entry = entry(stored);
+        BatchBuffer.Buffered entry = entry(stored);
         byte[] wire;
         try {
             wire = Base64.getDecoder().decode(entry.capture());

@@ -24,8 +24,8 @@ class BufferCodecTest {
         reader.configure(props, false);
     }
 
-    private BatchingProcessor.Buffered entry(String capture, String caption) {
-        return new BatchingProcessor.Buffered(7, 1000, "key-7", capture, caption, TOPIC, 2, 41, 999,
+    private BatchBuffer.Buffered entry(String capture, String caption) {
+        return new BatchBuffer.Buffered(7, 1000, "key-7", capture, caption, TOPIC, 2, 41, 999,
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
 
