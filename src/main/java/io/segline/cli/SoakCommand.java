@@ -410,13 +410,16 @@ public final class SoakCommand implements Callable<Integer> {
             }
         }
         List<Recovery> afterKills = recoveries.stream().filter(r -> r.victim() >= 0).toList();
-        double worst = afterKills.stream().mapToDouble(Recovery::seconds).max().orElse(Double.NaN);
-        double[] sorted = afterKills.stream().mapToDouble(Recovery::seconds).sorted().toArray();
+        // A kill that found no partition with work left has nothing to recover; it does not count in the figures.
+        List<Recovery> measured = afterKills.stream().filter(r -> r.partitionsWaiting() > 0).toList();
+        double worst = measured.stream().mapToDouble(Recovery::seconds).max().orElse(Double.NaN);
+        double[] sorted = measured.stream().mapToDouble(Recovery::seconds).sorted().toArray();
         double median = sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
         stdout.printf("%n%d captures (%d of them bad), %d outcomes read committed in %.0f s: %d lost, %d duplicated%n", captures, letters,
                 seen.outcomes.values().stream().mapToInt(Integer::intValue).sum(), seconds, lost.size(), duplicated.size());
-        stdout.printf("Recovery after a kill (every partition with work delivering again): median %.1f s, worst %.1f s over %d kill(s)%n",
-                median, worst, afterKills.size());
+        stdout.printf("Recovery after a kill (every partition with work delivering again): median %.1f s, worst %.1f s over %d kill(s)%s%n",
+                median, worst, measured.size(), measured.size() == afterKills.size() ? ""
+                : " (" + (afterKills.size() - measured.size()) + " more came when no partition had work left)");
         if (!lost.isEmpty()) {
             stdout.println("Lost: " + String.join(", ", lost.subList(0, Math.min(20, lost.size()))) + (lost.size() > 20 ? ", ..." : ""));
         }

@@ -39,9 +39,15 @@ class SoakIT {
         assertThat(report.path("duplicated").asInt()).isZero();
         assertThat(report.path("bad").asInt()).isEqualTo(6);
         assertThat(report.path("kills")).hasSize(3);
+        int recovered = 0;
         for (JsonNode kill : report.path("kills")) {
-            assertThat(kill.path("seconds").asDouble()).as(kill.toString()).isPositive();
+            // A kill that comes when every capture is done finds nothing to recover (the fast baseline can finish first).
+            if (kill.path("partitionsWaiting").asInt() > 0) {
+                assertThat(kill.path("seconds").asDouble()).as(kill.toString()).isPositive();
+                recovered++;
+            }
         }
+        assertThat(recovered).as("kills that found work waiting").isPositive();
         assertThat(report.path("brokerBounce").path("recoverySeconds").asDouble()).isGreaterThanOrEqualTo(3.0);
         assertThat(text.toString()).contains("0 lost, 0 duplicated");
     }
