@@ -8,15 +8,14 @@ import io.segline.config.SeglineConfig.Keys;
 import io.segline.dataset.Painting;
 import io.segline.dataset.ThangkaSynth;
 import io.segline.line.StreamsRunner;
-import io.segline.model.ClassProbabilities;
 import io.segline.model.Segmenter;
+import io.segline.pipeline.Capture;
 import io.segline.pipeline.Pipeline;
 import io.segline.quality.Measurer;
 import io.segline.records.EnrichedCaption;
 import io.segline.records.ImageCaptured;
 import io.segline.records.InlineImage;
 import io.segline.records.SegmentationResult;
-import io.segline.refine.Refiner;
 import io.segline.serde.ApicurioRegistry;
 import io.segline.streams.EmbeddedKafka;
 import io.segline.streams.SeglineTopology.Stages;
@@ -115,15 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SettingsOptions options;
 
-    /** The settings chosen through --set, --config, SEGLINE_* and the model options: what differs from the defaults. */
+    /** The settings chosen through the model options, --set, SEGLINE_* and --config: what differs from the defaults. */
     private Map<String, String> settings = new java.util.LinkedHashMap<>();
-
-    /** The model options over --set over SEGLINE_* over --config, where they differ from the defaults. */
-    Map<String, String> chosenSettings() {
-        Map<String, String> chosen = new java.util.LinkedHashMap<>();
-        model.putInto(chosen);
-        return new java.util.LinkedHashMap<>(options.chosen(chosen));
-    }
 
     /** Figures of one run. */
     record Run(String mode, int batchSize, int round, int images, double seconds, Map<String, double[]> stages, double[] latency,
@@ -150,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-sizes must all be at least 1");
         }
-        settings = chosenSettings();
+        settings = options.chosen(model);
         int threads = streamThreads();
         if (partitions == null) {
             partitions = threads;
@@ -338,59 +330,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** A bench image in the pipeline: measured as the line measures it, its outputs dropped. */
-    private static final class BenchItem implements Pipeline.Item {
-        private final String id;
-        private final java.awt.image.BufferedImage image;
-        private final EnrichedCaption caption;
+    private static final class BenchItem extends Capture {
         private final Segmenter segmenter;
-        private Refiner.Refined refined;
-        private RuntimeException failure;
 
         BenchItem(String id, java.awt.image.BufferedImage image, EnrichedCaption caption, Segmenter segmenter) {
-            this.id = id;
-            this.image = image;
-            this.caption = caption;
+            super(id, image, caption);
             this.segmenter = segmenter;
         }
 
         @Override
-        public String imageId() {
-            return id;
-        }
-
-        @Override
-        public java.awt.image.BufferedImage image() {
-            return image;
-        }
-
-        @Override
-        public EnrichedCaption caption() {
-            return caption;
-        }
-
-        @Override
-        public boolean failed() {
-            return failure != null;
-        }
-
-        @Override
-        public void fail(String stage, RuntimeException error) {
-            failure = error;
-        }
-
-        @Override
-        public void segmented(ClassProbabilities coarse, double millis) {
-        }
-
-        @Override
-        public void refined(Refiner.Refined refined, double millis) {
-            this.refined = refined;
-        }
-
-        @Override
         public Measurer.Input measureInput() {
-            return new Measurer.Input(id, "bench", image, refined.probabilities(), refined.summary(), caption.getBackend(),
-                    segmenter.name(), segmenter.modelName(), segmenter.modelVersion(), new HashMap<>(), null, null);
+            return new Measurer.Input(imageId(), "bench", image(), refined().probabilities(), refined().summary(),
+                    caption().getBackend(), segmenter.name(), segmenter.modelName(), segmenter.modelVersion(), new HashMap<>(), null, null);
         }
     }
 

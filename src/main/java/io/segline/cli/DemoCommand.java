@@ -71,15 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SettingsOptions options;
 
-    /** The settings chosen through --set, --config, SEGLINE_* and the model options: what differs from the defaults. */
+    /** The settings chosen through the model options, --set, SEGLINE_* and --config: what differs from the defaults. */
     private Map<String, String> settings = new java.util.LinkedHashMap<>();
-
-    /** The model options over --set over SEGLINE_* over --config, where they differ from the defaults. */
-    Map<String, String> chosenSettings() {
-        Map<String, String> chosen = new java.util.LinkedHashMap<>();
-        model.putInto(chosen);
-        return new java.util.LinkedHashMap<>(options.chosen(chosen));
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -91,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf("segline demo: %d synthetic paintings through a real Kafka broker and schema registry%n", count);
         stdout.println("Starting Kafka (KRaft, in-process) and the schema registry (Apicurio, in-memory) ...");
         stdout.flush();
-        settings = chosenSettings();
+        settings = options.chosen(model);
         SeglineConfig defaults = SeglineConfig.of(settings);
         int maxMessage = defaults.getInt(Keys.MAX_RECORD_BYTES) + 2 * 1024 * 1024;
         CompletableFuture<ApicurioRegistry> registryStart = CompletableFuture.supplyAsync(ApicurioRegistry::start);

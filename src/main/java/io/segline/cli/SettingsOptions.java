@@ -33,9 +33,16 @@ public final class SettingsOptions {
     }
 
     /**
-     * What the user chose, through any layer, where it differs from the default: for verbs that start their own
-     * cluster (demo, bench, soak) and hand these settings to the line they run.
+     * What the user chose, through any layer (the model options on top), where it differs from the default: for
+     * verbs that start their own cluster (demo, bench, soak) and hand these settings to the line they run.
      */
+    public Map<String, String> chosen(ModelOptions model) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        model.putInto(overrides);
+        return chosen(overrides);
+    }
+
+    /** As {@link #chosen(ModelOptions)}, with any verb options as the top layer. */
     public Map<String, String> chosen(Map<String, String> overrides) {
         Map<String, String> defaults = SeglineConfig.of(Map.of()).values();
         Map<String, String> chosen = new LinkedHashMap<>();

@@ -111,15 +111,8 @@ public final class SoakCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SettingsOptions options;
 
-    /** The settings chosen through --set, --config, SEGLINE_* and the model options: what differs from the defaults. */
+    /** The settings chosen through the model options, --set, SEGLINE_* and --config: what differs from the defaults. */
     private Map<String, String> settings = new java.util.LinkedHashMap<>();
-
-    /** The model options over --set over SEGLINE_* over --config, where they differ from the defaults. */
-    Map<String, String> chosenSettings() {
-        Map<String, String> chosen = new java.util.LinkedHashMap<>();
-        model.putInto(chosen);
-        return new java.util.LinkedHashMap<>(options.chosen(chosen));
-    }
 
     /** One line instance: a child process that can be killed and started again with the same identity. */
     private final class Instance {
@@ -195,7 +188,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         Files.createDirectories(out);
-        settings = chosenSettings();
+        settings = options.chosen(model);
         stdout.printf("segline soak: %d captures, %d instance(s), %d kill(s), %d partitions; logs in %s%n", captures, instances, kills,
                 partitions, out.toAbsolutePath());
         stdout.flush();

@@ -58,59 +58,6 @@ public final class Evaluator implements AutoCloseable {
         this.upsampler = upsampler;
     }
 
-    /** One image through segment and refine (the evaluation scores labels itself, at the image's size). */
-    private static final class Evaluated implements Pipeline.Item {
-        private final String id;
-        private final java.awt.image.BufferedImage image;
-        private final EnrichedCaption caption;
-        private ClassProbabilities coarse;
-        private ClassProbabilities refined;
-        private String failedStage;
-        private RuntimeException failure;
-
-        Evaluated(String id, java.awt.image.BufferedImage image, EnrichedCaption caption) {
-            this.id = id;
-            this.image = image;
-            this.caption = caption;
-        }
-
-        @Override
-        public String imageId() {
-            return id;
-        }
-
-        @Override
-        public java.awt.image.BufferedImage image() {
-            return image;
-        }
-
-        @Override
-        public EnrichedCaption caption() {
-            return caption;
-        }
-
-        @Override
-        public boolean failed() {
-            return failure != null;
-        }
-
-        @Override
-        public void fail(String stage, RuntimeException error) {
-            failedStage = stage;
-            failure = error;
-        }
-
-        @Override
-        public void segmented(ClassProbabilities coarse, double millis) {
-            this.coarse = coarse;
-        }
-
-        @Override
-        public void refined(Refiner.Refined refined, double millis) {
-            this.refined = refined.probabilities();
-        }
-    }
-
     /** One image's score, for the report: its mIoU and the segmenter's mean confidence (mean of the per-pixel maximum probability). */
     public record ImageScore(String id, String style, double mIoU, Path image, byte[] predicted, int width, int height, String painter,
             double confidence) {
@@ -180,14 +127,15 @@ public final class Evaluator implements AutoCloseable {
                     ImageCaptured capture = capture(entry);
                     ImageValidator.Decoded decoded = validator.validate(capture);
                     EnrichedCaption caption = enricher.enrich(capture);
-                    Evaluated item = new Evaluated(entry.id(), decoded.image(), caption);
+                    // Segment and refine only: the evaluation scores labels itself, at the image's size.
+                    Capture item = new Capture(entry.id(), decoded.image(), caption);
                     pipeline.run(List.of(item), Pipeline.QUIET);
-                    if (item.failure != null) {
-                        failures.put(entry.id(), item.failedStage + ": " + item.failure.getMessage());
+                    if (item.failed()) {
+                        failures.put(entry.id(), item.failedStage() + ": " + item.failure().getMessage());
                         continue;
                     }
-                    ClassProbabilities coarse = item.coarse;
-                    ClassProbabilities probabilities = item.refined;
+                    ClassProbabilities coarse = item.coarse();
+                    ClassProbabilities probabilities = item.refined().probabilities();
                     int w = decoded.image().getWidth();
                     int h = decoded.image().getHeight();
                     byte[] labels = upsampler.labels(probabilities, decoded.image(), w, h).labels();

@@ -33,40 +33,53 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * The settings of a one-node cluster for records up to {@code maxMessageBytes}: internal topics with one
+     * replica, no initial rebalance delay, no topics created by accident.
+     */
+    public static KafkaClusterTestKit.Builder singleNode(KafkaClusterTestKit.Builder builder, int maxMessageBytes) {
+        return builder
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "4")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "4")
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("message.max.bytes", String.valueOf(maxMessageBytes))
+                .setConfigProp("replica.fetch.max.bytes", String.valueOf(maxMessageBytes))
+                .setConfigProp("num.partitions", "1")
+                .setConfigProp("auto.create.topics.enable", "false");
+    }
+
+    /** Formats the cluster's storage, starts it and waits until its broker serves requests. */
+    public static void startQuietly(KafkaClusterTestKit cluster) throws Exception {
+        // Formatting prints its bootstrap metadata to standard output; that is noise for a CLI user.
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
+        }
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+    }
+
     /** Starts a broker that accepts records up to {@code maxMessageBytes}; returns once it serves requests. */
     public static EmbeddedKafka start(int maxMessageBytes) {
         try {
             Path dir = Files.createTempDirectory("segline-kafka-");
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            KafkaClusterTestKit cluster = singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(dir)
                     .build())
-                    .setDeleteOnClose(true)
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "4")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "4")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("message.max.bytes", String.valueOf(maxMessageBytes))
-                    .setConfigProp("replica.fetch.max.bytes", String.valueOf(maxMessageBytes))
-                    .setConfigProp("num.partitions", "1")
-                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setDeleteOnClose(true), maxMessageBytes)
                     .build();
-            // Formatting prints its bootstrap metadata to standard output; that is noise for a CLI user.
-            java.io.PrintStream stdout = System.out;
-            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            try {
-                cluster.format();
-            } finally {
-                System.setOut(stdout);
-            }
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            startQuietly(cluster);
             return new EmbeddedKafka(cluster.bootstrapServers(), cluster, null, cluster);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded Kafka broker: " + e.getMessage(), e);

@@ -46,11 +46,12 @@ class SettingsLayersTest {
 
     private static Map<String, String> chosen(Object command) {
         if (command instanceof DemoCommand demo) {
-            return demo.chosenSettings();
+            return demo.options.chosen(demo.model);
         }
         if (command instanceof BenchCommand bench) {
-            return bench.chosenSettings();
+            return bench.options.chosen(bench.model);
         }
-        return ((SoakCommand) command).chosenSettings();
+        SoakCommand soak = (SoakCommand) command;
+        return soak.options.chosen(soak.model);
     }
 }

@@ -24,10 +24,10 @@ class PipelineTest {
         new Pipeline(new Poisoned(), new NoRefinement(), null).run(items, observer);
 
         assertThat(observer.batches).containsExactly("3 failed=true");
-        assertThat(items.get(0).refined).isNotNull();
-        assertThat(items.get(2).refined).isNotNull();
-        assertThat(items.get(1).failedStage).isEqualTo(Pipeline.SEGMENT);
-        assertThat(items.get(1).refined).isNull();
+        assertThat(items.get(0).refined()).isNotNull();
+        assertThat(items.get(2).refined()).isNotNull();
+        assertThat(items.get(1).failedStage()).isEqualTo(Pipeline.SEGMENT);
+        assertThat(items.get(1).refined()).isNull();
         assertThat(observer.stages).containsExactly("a segment ok", "a refine ok", "poison segment failed", "c segment ok", "c refine ok");
     }
 
@@ -54,9 +54,9 @@ class PipelineTest {
         new Pipeline(new BaselineSegmenter(), refusesNarrow, null).run(items, observer);
 
         assertThat(observer.batches).containsExactly("2 failed=false");
-        assertThat(items.get(0).refined).isNotNull();
-        assertThat(items.get(1).failedStage).isEqualTo(Pipeline.REFINE);
-        assertThat(earlier.failedStage).isEqualTo("validate");
+        assertThat(items.get(0).refined()).isNotNull();
+        assertThat(items.get(1).failedStage()).isEqualTo(Pipeline.REFINE);
+        assertThat(earlier.failedStage()).isEqualTo("validate");
         assertThat(observer.stages).containsExactly("a segment ok", "a refine ok", "b segment ok", "b refine failed");
         assertThat(observer.segmentShares).as("a batch's time is shared by its members").allSatisfy(ms -> assertThat(ms).isPositive());
     }
@@ -97,49 +97,10 @@ class PipelineTest {
         }
     }
 
-    private static final class Item implements Pipeline.Item {
-        private final String id;
-        private final BufferedImage image;
-        private ClassProbabilities refined;
-        private String failedStage;
-
+    /** A blank painting of the given width, captioned. */
+    private static final class Item extends Capture {
         Item(String id, int width) {
-            this.id = id;
-            this.image = new BufferedImage(width, 80, BufferedImage.TYPE_INT_RGB);
-        }
-
-        @Override
-        public String imageId() {
-            return id;
-        }
-
-        @Override
-        public BufferedImage image() {
-            return image;
-        }
-
-        @Override
-        public EnrichedCaption caption() {
-            return TestCaptions.enriched("a seated figure with a halo");
-        }
-
-        @Override
-        public boolean failed() {
-            return failedStage != null;
-        }
-
-        @Override
-        public void fail(String stage, RuntimeException error) {
-            failedStage = stage;
-        }
-
-        @Override
-        public void segmented(ClassProbabilities coarse, double millis) {
-        }
-
-        @Override
-        public void refined(Refiner.Refined refined, double millis) {
-            this.refined = refined.probabilities();
+            super(id, new BufferedImage(width, 80, BufferedImage.TYPE_INT_RGB), TestCaptions.enriched("a seated figure with a halo"));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.segline.testing;
 
+import io.segline.streams.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,14 +43,14 @@ public final class SecuredKafka implements AutoCloseable {
         Path dir = Files.createTempDirectory("segline-secured-kafka-");
         String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + BROKER_USER
                 + "\" password=\"" + BROKER_PASSWORD + "\";";
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(
+        KafkaClusterTestKit cluster = EmbeddedKafka.singleNode(new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(
                 BootstrapMetadata.fromRecords(records, "segline secured test"))
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .setBaseDirectory(dir)
                 .build())
-                .setDeleteOnClose(true)
+                .setDeleteOnClose(true), 16 * 1024 * 1024)
                 // The test kit only builds PLAINTEXT and SASL_PLAINTEXT nodes; the listener map it would write is
                 // replaced by ours, which puts the broker's listener (clients and inter-broker) on SASL_SSL.
                 .setConfigProp("listener.security.protocol.map", "EXTERNAL:" + SecurityProtocol.SASL_SSL.name + ",CONTROLLER:PLAINTEXT")
@@ -63,25 +64,8 @@ public final class SecuredKafka implements AutoCloseable {
                 .setConfigProp("ssl.truststore.location", certificates.trustStore().toString())
                 .setConfigProp("ssl.truststore.password", certificates.password())
                 .setConfigProp("ssl.truststore.type", "PKCS12")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "2")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "2")
-                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
                 .build();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            cluster.format();
-        } finally {
-            System.setOut(stdout);
-        }
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        EmbeddedKafka.startQuietly(cluster);
         return new SecuredKafka(cluster);
     }
 

@@ -51,9 +51,9 @@ public final class StageProcessors {
                 long t0 = System.nanoTime();
                 // The capture's span in this instance, under the producer's when the record names one; the record's
                 // headers now name it, so that a dead letter made by the exception handlers continues the trace.
-                Span span = tracing.start(CAPTURE_SPAN, Tracing.extract(record.headers()), SpanKind.CONSUMER,
-                        record.value() == null ? null : record.value().getImageId());
-                Context trace = Tracing.extract(record.headers()).with(span);
+                Context parent = Tracing.extract(record.headers());
+                Span span = tracing.start(CAPTURE_SPAN, parent, SpanKind.CONSUMER, record.value() == null ? null : record.value().getImageId());
+                Context trace = parent.with(span);
                 Tracing.inject(trace, record.headers());
                 ImageValidator.Decoded decoded;
                 try (var watch = StageWatchdog.shared().watch(StageNames.VALIDATE, subject(record), 1, bound)) {
